@@ -1,0 +1,86 @@
+/*
+ * handler.h - the boundary between server/ and whatever runs request handlers.
+ *
+ * server/ knows nothing about the VM. At start-up it asks a handler runtime
+ * (a `gild_handler_ops` table) to load, to resolve each route's handler name
+ * ("app.hello") into an opaque handle, and to set up one state per worker
+ * thread. Per request, a worker thread calls `handle` with a read-only
+ * `gild_request` (everything points into server-owned memory that stays valid
+ * for the call) and fills a `gild_response` through the gild_response_* calls
+ * below, which copy what they are given. The runtime never sees libuv, a
+ * connection or a socket; the server never sees a VM object.
+ *
+ * Errors are negative return codes (GILD_E*), as in libuv.
+ */
+#ifndef GILD_HANDLER_H
+#define GILD_HANDLER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define GILD_OK 0
+#define GILD_EINVAL (-22)   /* bad argument, e.g. CR/LF in a header */
+#define GILD_ENOMEM (-12)
+#define GILD_ENOENT (-2)    /* handler name does not resolve */
+#define GILD_ETIMEDOUT (-110)
+
+typedef struct gild_str {
+  const char *ptr;
+  size_t len;
+} gild_str;
+
+typedef struct gild_kv {
+  gild_str name;   /* header names are lower-cased by the server */
+  gild_str value;
+} gild_kv;
+
+typedef struct gild_request {
+  gild_str method;        /* "GET" */
+  gild_str path;          /* percent-decoded path, no query */
+  gild_str raw_path;      /* path as sent */
+  gild_str query;         /* raw query string without '?', may be empty */
+  const gild_kv *headers; /* in arrival order, names lower-case */
+  size_t n_headers;
+  gild_str body;          /* de-chunked body, may be empty */
+  const gild_kv *params;  /* path parameters from the route, percent-decoded */
+  size_t n_params;
+  gild_str remote;        /* "127.0.0.1:54321" */
+  gild_str route;         /* the route pattern that matched, "GET /users/{id}" */
+  void *handler;          /* the handle `resolve` returned for this route */
+  uint64_t id;            /* server-wide request number */
+} gild_request;
+
+/* Owned by the server; filled by the runtime through the calls below. */
+typedef struct gild_response gild_response;
+
+void gild_response_set_status(gild_response *r, int status);
+/* Copies name and value. Refuses (GILD_EINVAL) names that are not HTTP
+ * tokens and values containing CR, LF or NUL; nothing is added then. */
+int gild_response_add_header(gild_response *r, const char *name, size_t name_len,
+                             const char *value, size_t value_len);
+/* Replaces the body with a copy of [data, data+len). */
+int gild_response_set_body(gild_response *r, const void *data, size_t len);
+/* Appends to the body. */
+int gild_response_append_body(gild_response *r, const void *data, size_t len);
+
+typedef struct gild_handler_ops {
+  const char *name; /* "vm", "test" */
+  /* Called once on the main thread before listening. `dir` is the configured
+   * handler directory. Returns 0 or a negative code; on error writes a
+   * message ("handlers/app.py:3:5: SyntaxError: ...") into err. */
+  int (*load)(void *ctx, const char *dir, char *err, size_t errlen);
+  /* Resolves a route's handler name at start-up; an unknown name is a
+   * configuration error reported before listening. */
+  int (*resolve)(void *ctx, const char *name, void **handle, char *err, size_t errlen);
+  /* Per worker thread, on that thread, before its first request. */
+  int (*thread_start)(void *ctx, int worker_index, void **tstate);
+  void (*thread_stop)(void *ctx, void *tstate);
+  /* Runs one request on a worker thread. Must always leave a complete
+   * response (status defaults to 200, no headers, empty body). */
+  void (*handle)(void *ctx, void *tstate, const gild_request *req, gild_response *resp);
+  /* Called once on the main thread after all workers stopped. */
+  void (*unload)(void *ctx);
+  void *ctx;
+} gild_handler_ops;
+
+#endif

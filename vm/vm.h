@@ -1,0 +1,82 @@
+/*
+ * vm.h - interpreter-wide state (Interp, shared by every thread) and the
+ * per-OS-thread state (TState: its own value stack and frames).
+ *
+ * Objects and globals are shared between threads; only a thread holding the
+ * GIL touches them. What other threads or the server read without the GIL
+ * (eval_breaker, counters) is atomic.
+ */
+#ifndef GILD_VM_H
+#define GILD_VM_H
+
+#include <stdatomic.h>
+#include "object.h"
+
+/* Bits of the eval breaker, checked on loop back-edges and calls. */
+enum {
+  EB_GIL_DROP_REQUEST = 1u << 0, /* another thread wants the GIL */
+  EB_ASYNC_EXC = 1u << 1,        /* a pending async exception (handler timeout) */
+  EB_GC = 1u << 2,               /* allocation threshold reached */
+};
+
+typedef struct Frame Frame; /* interp.c */
+
+/* A native module: `init` fills the module's dict. */
+typedef struct NativeModuleDef {
+  const char *name;                                  /* "math", "os.path" */
+  int (*init)(TState *ts, Obj *module);
+} NativeModuleDef;
+
+struct Interp {
+  Obj *builtins;      /* dict: name -> value */
+  Obj *modules;       /* dict: name -> module (sys.modules) */
+  Obj *argv;          /* list of str */
+  char *script_dir;   /* directory imports are searched in */
+  int recursion_limit;             /* default 1000 */
+  _Atomic double switch_interval_s;/* default 0.005 */
+  _Atomic uint32_t eval_breaker;   /* EB_* bits shared by all threads */
+  struct GIL *gil;                 /* gil.h, issue 4 */
+  void *gc_state;                  /* gc.c */
+};
+
+struct TState {
+  Interp *interp;
+  Value *stack;       /* value stack, grows up */
+  Value *stack_end;
+  Frame *frame;       /* innermost running frame */
+  int depth;          /* Python call depth, for RecursionError */
+  Value exc;          /* exception being raised, T_UNDEF if none */
+  Value handled;      /* exception being handled (sys.exc_info, __context__) */
+  _Atomic uint32_t pending; /* EB_ASYNC_EXC for this thread */
+  Type *async_exc_type;     /* e.g. TimeoutError_Type */
+  int thread_id;
+  void *user;         /* the embedder's per-thread pointer */
+};
+
+/* Lifecycle. vm_interp_new creates the builtins and native modules; it is
+ * called once per process (or per interpreter later). */
+Interp *vm_interp_new(void);
+void vm_interp_free(Interp *in);
+TState *vm_tstate_new(Interp *in);
+void vm_tstate_free(TState *ts);
+
+/* Registry of the native modules (modules.c): `import math` looks here
+ * before the script directory. */
+const NativeModuleDef *vm_native_module(const char *name);
+
+/* Builtins (builtins.c): fills interp->builtins. */
+int vm_builtins_init(TState *ts, Obj *builtins);
+/* Exception types (errors.c): registers them into builtins. */
+int vm_exceptions_init(TState *ts, Obj *builtins);
+/* Builds every Type's method_dict; called once before anything runs. */
+int vm_types_init(TState *ts);
+
+/* Prints the current exception in CPython's traceback format to stderr
+ * and clears it. */
+void vm_print_exception(TState *ts);
+
+/* Called when the eval breaker is set; returns -1 if an exception was
+ * raised (async exception, KeyboardInterrupt). */
+int vm_handle_eval_breaker(TState *ts);
+
+#endif
