@@ -48,32 +48,32 @@ static int64_t gc_ncollections;
 
 static Obj *head_obj(GCHead *h) { return (Obj *)(h + 1); }
 
-static void list_init(GCHead *list) {
+static void gclist_init(GCHead *list) {
   list->prev = list->next = list;
 }
 
-static void list_append(GCHead *list, GCHead *h) {
+static void gclist_append(GCHead *list, GCHead *h) {
   h->prev = list->prev;
   h->next = list;
   list->prev->next = h;
   list->prev = h;
 }
 
-static void list_unlink(GCHead *h) {
+static void gclist_unlink(GCHead *h) {
   h->prev->next = h->next;
   h->next->prev = h->prev;
   h->prev = h->next = NULL;
 }
 
 /* Moves every element of `from` to the end of `to`, leaving `from` empty. */
-static void list_merge(GCHead *from, GCHead *to) {
+static void gclist_merge(GCHead *from, GCHead *to) {
   if (from->next == from) return;
   GCHead *first = from->next, *last = from->prev;
   first->prev = to->prev;
   to->prev->next = first;
   last->next = to;
   to->prev = last;
-  list_init(from);
+  gclist_init(from);
 }
 
 static GCState *gc_state(TState *ts) {
@@ -81,7 +81,7 @@ static GCState *gc_state(TState *ts) {
   if (!in->gc_state) {
     GCState *st = calloc(1, sizeof *st);
     if (!st) return NULL;
-    list_init(&st->head);
+    gclist_init(&st->head);
     st->enabled = true;
     in->gc_state = st;
   }
@@ -101,7 +101,7 @@ void gc_track(TState *ts, Obj *o) {
     h->prev = h->next = NULL;
     return;
   }
-  list_append(&st->head, h);
+  gclist_append(&st->head, h);
   if (++gc_pending_allocs > GC_THRESHOLD && st->enabled && !st->collecting)
     atomic_fetch_or(&ts->interp->eval_breaker, (uint32_t)EB_GC);
 }
@@ -109,7 +109,7 @@ void gc_track(TState *ts, Obj *o) {
 void gc_untrack(Obj *o) {
   GCHead *h = OBJ_GCHEAD(o);
   if (!h->next) return;
-  list_unlink(h);
+  gclist_unlink(h);
   if (gc_pending_allocs > 0) gc_pending_allocs--;
 }
 
@@ -145,8 +145,8 @@ static void visit_reachable(Obj *o, void *arg) {
   if (!in_working_set(o)) return;
   GCHead *young = arg, *h = OBJ_GCHEAD(o);
   if (h->gc_refs == GC_TENTATIVE) {
-    list_unlink(h);
-    list_append(young, h);
+    gclist_unlink(h);
+    gclist_append(young, h);
     h->gc_refs = 1;
   } else if (h->gc_refs == 0) {
     h->gc_refs = 1; /* not scanned yet; it will be traversed when reached */
@@ -163,8 +163,8 @@ static void move_unreachable(GCHead *young, GCHead *unreachable) {
       next = h->next;
     } else {
       next = h->next;
-      list_unlink(h);
-      list_append(unreachable, h);
+      gclist_unlink(h);
+      gclist_append(unreachable, h);
       h->gc_refs = GC_TENTATIVE;
     }
     h = next;
@@ -175,7 +175,7 @@ static void mark_outside(GCHead *list) {
   for (GCHead *h = list->next; h != list; h = h->next) h->gc_refs = GC_OUTSIDE;
 }
 
-static int64_t list_size(GCHead *list) {
+static int64_t gclist_size(GCHead *list) {
   int64_t n = 0;
   for (GCHead *h = list->next; h != list; h = h->next) n++;
   return n;
@@ -192,9 +192,9 @@ static void delete_garbage(GCState *st, GCHead *unreachable) {
     obj_incref(o);
     if (o->type->clear) o->type->clear(o);
     if (unreachable->next == h) {
-      list_unlink(h);
+      gclist_unlink(h);
       h->gc_refs = GC_OUTSIDE;
-      list_append(&st->head, h);
+      gclist_append(&st->head, h);
     }
     obj_decref(o);
   }
@@ -206,16 +206,16 @@ int64_t gc_collect(TState *ts) {
   if (st->collecting) return 0;
   st->collecting = true;
   GCHead young, unreachable;
-  list_init(&young);
-  list_init(&unreachable);
-  list_merge(&st->head, &young);
+  gclist_init(&young);
+  gclist_init(&unreachable);
+  gclist_merge(&st->head, &young);
 
   subtract_internal_refs(&young);
   move_unreachable(&young, &unreachable);
   mark_outside(&young);
-  list_merge(&young, &st->head);
+  gclist_merge(&young, &st->head);
 
-  int64_t found = list_size(&unreachable);
+  int64_t found = gclist_size(&unreachable);
   mark_outside(&unreachable);
   delete_garbage(st, &unreachable);
 
