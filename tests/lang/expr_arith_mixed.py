@@ -1,0 +1,5 @@
+print(1 + 2.0, 3 * 1.5, 10 - 0.5, 7 // 2.0, 7 % 2.5)
+print(True + 1.5, 2 * True)
+print(1 == 1.0, 2 < 2.5, 3 >= 3.0, hash(1) == hash(1.0))
+print(0.1 * 3, 1.1 + 2.2, 100 * 1.1)
+print(int(2.9), int(-2.9), float(3), round(2.5), round(3.5), round(-2.5))

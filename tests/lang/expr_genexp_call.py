@@ -1,0 +1,10 @@
+xs = [3, 1, 4, 1, 5, 9, 2, 6]
+print(sum(x for x in xs))
+print(sum(x * x for x in xs if x % 2))
+print(max(x for x in xs), min(-x for x in xs))
+print(any(x > 8 for x in xs), all(x > 0 for x in xs))
+print(list(x + 1 for x in xs), tuple(x for x in "ab"))
+print(sorted(x for x in xs), set(x for x in [1, 1]) == {1})
+print(", ".join(str(x) for x in xs))
+print(dict((str(i), i) for i in range(3)))
+print(sum((x for x in range(4)), 10))

@@ -1,0 +1,6 @@
+print(2 + 3 * 4 ** 2, (2 + 3) * 4, -3 ** 2, not 1 == 2, 1 + 2 == 3)
+print(1 | 2 ^ 3 & 4, 1 << 2 + 1, 8 >> 1 - 1)
+print(not True and False, not (True and False), True or False and False)
+print(3 - -3, 2 * -1, 10 % 3 * 2)
+print(1 if 0 else 2 + 3, (1 if 0 else 2) + 3)
+print([1, 2][1] * 3, "ab" * 2 + "c")

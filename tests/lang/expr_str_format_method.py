@@ -1,0 +1,6 @@
+print("{} {}".format(1, 2), "{1} {0}".format("a", "b"), "{x}-{y}".format(x=1, y=2))
+print("{:>6}|{:<6}|{:^6}|".format("ab", "cd", "ef"))
+print("{:.3f} {:,} {:08.2f} {:x}".format(3.14159, 1234567, 3.5, 255))
+print("{0!r} {0!s}".format("q"))
+print("{{}} {}".format(7))
+print("{:*^9}".format("mid"), "{:0>4}".format(7), "{:-<5}|".format(1))

@@ -1,0 +1,7 @@
+print(True, False, None)
+print(True + True, True * 3, False - 1)
+print(repr(True), repr(None), str(False))
+print(type(True), type(None))
+print(True == 1, False == 0, True is True, None is None)
+print(int(True), float(False), bool(0), bool(1), bool(None))
+print([True, None, False])

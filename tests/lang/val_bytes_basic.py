@@ -1,0 +1,11 @@
+b = b"hello"
+print(b, len(b), b[0], b[-1])
+print(b[1:3], type(b))
+print(repr(b"\x00\xff\n'"), repr(b'"'))
+print(b"abc" + b"def", b"ab" * 3)
+print(bytes([65, 66, 67]), bytes(3))
+print(list(b"hi"))
+print(b"a" in b"cat", 97 in b"cat")
+print("héllo".encode(), "héllo".encode("utf-8"))
+print(b"h\xc3\xa9llo".decode(), b"abc".decode("utf-8"))
+print(b"abc" == b"abc", b"abc" < b"abd")

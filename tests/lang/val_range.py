@@ -1,0 +1,7 @@
+r = range(5)
+print(r, range(1, 10), range(1, 10, 2), range(10, 0, -3))
+print(list(r), list(range(2, 8, 2)), list(range(5, 0, -1)), list(range(0)))
+print(len(range(0, 100, 7)), range(0, 100, 7)[3], range(10)[-1])
+print(3 in range(5), 5 in range(5), 4 in range(0, 10, 2), 3 in range(0, 10, 2))
+print(range(10)[2:5], list(range(10)[::3]))
+print(type(r))

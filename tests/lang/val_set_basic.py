@@ -1,0 +1,12 @@
+s = {3, 1, 2}
+print(sorted(s), len(s))
+s.add(2)
+s.add(10)
+print(sorted(s))
+print(2 in s, 5 in s, 5 not in s)
+print(set(), type(set()))
+print({1, 2} == {2, 1}, {1} < {1, 2}, {1, 2} <= {1, 2})
+print(sorted({1, 2} | {3}), sorted({1, 2} & {2, 3}), sorted({1, 2} - {2}), sorted({1, 2} ^ {2, 3}))
+print({5}, {-1})
+e = set([1, 1, 2])
+print(len(e))

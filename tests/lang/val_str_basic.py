@@ -1,0 +1,10 @@
+s = "héllo wörld"
+print(s, len(s))
+print(s[0], s[1], s[-1])
+print(repr(s))
+print('single', "double", '''triple''', """also""")
+print("tab\tnew\\n", 'quote\'s', "dq\"s")
+print(repr("it's"), repr('say "hi"'), repr('both \' and "'))
+print(repr("\n\t\\"), repr("\x00\x7f"))
+print("日本語"[1], len("日本語"), "日本語"[::-1])
+print("a" "b" "c")

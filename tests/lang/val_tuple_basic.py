@@ -1,0 +1,11 @@
+t = (1, 2, 3)
+print(t, len(t), t[0], t[-1])
+print((), (1,), (1, 2))
+print(1, 2, 3 == (1, 2, 3))
+u = 4, 5
+print(u, type(u))
+print(t + u, t * 2)
+print((1, "a", None, 2.5))
+print((1, 2) < (1, 3), (1, 2) == (1, 2), () < (0,))
+print(hash((1, 2)) == hash((1, 2)))
+print(t.count(2), t.index(3))
