@@ -1,0 +1,516 @@
+/*
+ * gil.c - the Global Interpreter Lock.
+ *
+ * One lock, four policies. Exactly one OS thread holds the GIL at a time and
+ * only it may run bytecode or touch VM objects. A thread drops the GIL around
+ * every blocking call (reason "io"), when its work is done ("done"), when it
+ * gives way voluntarily ("yield"), and when another thread asked it to
+ * ("interval"). The holder learns about such a request through the
+ * interpreter's eval breaker, a flag word it checks on every loop back-edge
+ * and call; it then calls gil_yield_if_requested().
+ *
+ * The lock word `locked` is an atomic. Taking an uncontended GIL is one
+ * compare-and-swap and dropping it one store: no mutex, so the uncontended
+ * take+drop costs what an uncontended mutex pair costs. Waiters block on a
+ * condition variable under `mutex`; a dropper only takes `mutex` to signal
+ * when `nwaiting` says someone waits. The two sides publish in opposite
+ * order (waiter: nwaiting++ then try the lock word; dropper: clear the lock
+ * word then read nwaiting, both sequentially consistent), so at least one of
+ * them sees the other and no wake-up is lost.
+ *
+ * Policy "cpython" (CPython 3.2+, Python/ceval_gil.h). A thread that wants
+ * the GIL waits on the condition variable for one switch interval (default
+ * 5 ms). If it times out and the GIL has not changed hands meanwhile
+ * (`switch_number` unchanged), it sets the drop request. The holder sees it
+ * at its next eval-breaker check and drops. Forced switching: a thread that
+ * drops while a drop request is pending waits on `switch_cond` until another
+ * thread has actually taken the GIL, so it cannot grab it straight back (on
+ * multi-core machines the dropper would otherwise usually win the race,
+ * which is the behaviour that made Python 2's GIL notorious). Any waiter may
+ * win the GIL when it is released; order is up to the scheduler.
+ *
+ * Policy "fifo". Waiters form a queue in arrival order and the GIL goes to
+ * the head only: a thread arriving while anyone is queued queues too, even
+ * if the GIL happens to be free at that instant. The head waits one
+ * interval, then sets the drop request, exactly as above; the others wait
+ * untimed on their own condition variable until they become head.
+ *
+ * Policy "io-priority", against the convoy effect (bpo-7946): a thread whose
+ * previous release was for I/O, or voluntary (done, yield), is
+ * "interactive"; a thread forced off by a drop request is "CPU-bound". The
+ * queue keeps interactive waiters ahead of CPU-bound ones. An interactive
+ * thread that finds a CPU-bound holder sets the drop request at once instead
+ * of waiting an interval, so an I/O-bound request that needs the GIL for a
+ * few microseconds gets it at the holder's next check, not 5 ms later. A
+ * CPU-bound thread waits its turn like "fifo". An interactive holder that
+ * runs for a whole interval is preempted and becomes CPU-bound, so no thread
+ * starves.
+ *
+ * Policy "legacy" (Python 2's check interval). No timed waits, no drop
+ * requests, no forced switching: while anyone waits, the holder releases
+ * the GIL every `check_interval` eval-breaker checks and immediately tries to
+ * take it again, which on a multi-core machine it usually wins. Kept so the
+ * behaviour that motivated the 3.2 rewrite can be reproduced and measured.
+ *
+ * Instrumentation. Every take and drop reads the monotonic clock and adds to
+ * the taking/dropping thread's own counters (single writer, relaxed atomics,
+ * so any thread may read them at any time without the GIL and they are exact
+ * at every read): time waited, time held, acquisitions, switches to a
+ * different thread, drop requests set, releases by reason, longest hold,
+ * wait and hold histograms; the lock keeps a handoff histogram (a drop by
+ * one thread to the next holder running) and the number of waiters.
+ */
+#include "gil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const double gil_hist_bounds[GIL_HIST_BUCKETS] = {
+    10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3,
+    5e-3,  10e-3, 25e-3, 50e-3,  100e-3, 250e-3, 500e-3, 1.0};
+
+struct gil {
+  gil_policy policy;
+  _Atomic uint64_t interval_ns;
+  _Atomic uint32_t *eval_breaker;
+  uint32_t drop_bit;
+  unsigned check_interval;
+
+  _Atomic int locked;
+  _Atomic int nwaiting;
+  _Atomic int drop_request;
+  _Atomic int holder_interactive;
+  _Atomic(gil_thread *) holder;
+  _Atomic(gil_thread *) last_holder;
+  _Atomic uint64_t switch_number;
+  _Atomic uint64_t last_drop_ns;
+
+  pthread_mutex_t mutex;
+  pthread_cond_t cond;       /* cpython and legacy: any waiter */
+  gil_thread *qhead, *qtail; /* fifo and io-priority: under mutex */
+
+  /* Forced switching: the dropper waits here until last_holder changes. */
+  pthread_mutex_t switch_mutex;
+  pthread_cond_t switch_cond;
+  _Atomic int switch_waiters;
+
+  gil_hist handoff;
+
+  pthread_mutex_t reg_mutex;
+  gil_thread *threads;
+  gil_totals retired; /* counters of threads that left */
+  int next_id;
+};
+
+static const char *const policy_names[GIL_POLICY_COUNT] = {"cpython", "fifo", "io-priority",
+                                                           "legacy"};
+
+uint64_t gil_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+int gil_policy_parse(const char *name, gil_policy *out) {
+  for (int i = 0; i < GIL_POLICY_COUNT; i++) {
+    if (strcmp(name, policy_names[i]) == 0) {
+      *out = (gil_policy)i;
+      return 0;
+    }
+  }
+  return -EINVAL;
+}
+
+const char *gil_policy_name(gil_policy p) {
+  return (p >= 0 && p < GIL_POLICY_COUNT) ? policy_names[p] : "unknown";
+}
+
+gil_policy gil_get_policy(const gil *g) { return g->policy; }
+
+/* ---- small helpers ------------------------------------------------------- */
+
+#define RELAXED memory_order_relaxed
+
+/* Single-writer counter update: only the owning thread writes, so a load and
+ * a store are enough; readers see every value atomically. */
+static inline void stat_add(_Atomic uint64_t *c, uint64_t d) {
+  atomic_store_explicit(c, atomic_load_explicit(c, RELAXED) + d, RELAXED);
+}
+
+static int hist_bucket(uint64_t ns) {
+  double s = (double)ns * 1e-9;
+  for (int i = 0; i < GIL_HIST_BUCKETS; i++)
+    if (s <= gil_hist_bounds[i]) return i;
+  return GIL_HIST_BUCKETS;
+}
+
+static inline void hist_add_owned(gil_hist *h, uint64_t ns) {
+  stat_add(&h->count[hist_bucket(ns)], 1);
+  stat_add(&h->sum_ns, ns);
+}
+
+/* The handoff histogram is written by whichever thread takes the GIL; the
+ * GIL itself serialises those writers, but use fetch_add to be plain about it. */
+static inline void hist_add_shared(gil_hist *h, uint64_t ns) {
+  atomic_fetch_add_explicit(&h->count[hist_bucket(ns)], 1, RELAXED);
+  atomic_fetch_add_explicit(&h->sum_ns, ns, RELAXED);
+}
+
+static void cond_init_monotonic(pthread_cond_t *c) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(c, &attr);
+  pthread_condattr_destroy(&attr);
+}
+
+/* Waits on c for at most ns; returns true if it timed out. */
+static bool cond_wait_ns(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ns) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t t = (uint64_t)ts.tv_nsec + ns;
+  ts.tv_sec += (time_t)(t / 1000000000u);
+  ts.tv_nsec = (long)(t % 1000000000u);
+  return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT;
+}
+
+static bool is_queued_policy(const gil *g) {
+  return g->policy == GIL_POLICY_FIFO || g->policy == GIL_POLICY_IO_PRIORITY;
+}
+
+/* ---- lifecycle --------------------------------------------------------------- */
+
+gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval_breaker,
+             uint32_t drop_bit) {
+  gil *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  g->policy = policy;
+  g->eval_breaker = eval_breaker;
+  g->drop_bit = drop_bit;
+  g->check_interval = 100;
+  gil_set_interval(g, switch_interval_s);
+  pthread_mutex_init(&g->mutex, NULL);
+  cond_init_monotonic(&g->cond);
+  pthread_mutex_init(&g->switch_mutex, NULL);
+  cond_init_monotonic(&g->switch_cond);
+  pthread_mutex_init(&g->reg_mutex, NULL);
+  return g;
+}
+
+void gil_free(gil *g) {
+  if (!g) return;
+  pthread_mutex_destroy(&g->mutex);
+  pthread_cond_destroy(&g->cond);
+  pthread_mutex_destroy(&g->switch_mutex);
+  pthread_cond_destroy(&g->switch_cond);
+  pthread_mutex_destroy(&g->reg_mutex);
+  free(g);
+}
+
+void gil_set_interval(gil *g, double seconds) {
+  if (!(seconds > 0)) seconds = 0.005;
+  atomic_store(&g->interval_ns, (uint64_t)(seconds * 1e9 + 0.5));
+}
+
+double gil_get_interval(const gil *g) {
+  return (double)atomic_load(&g->interval_ns) * 1e-9;
+}
+
+void gil_set_check_interval(gil *g, unsigned checks) { g->check_interval = checks ? checks : 1; }
+
+void gil_thread_init(gil *g, gil_thread *t, const char *name) {
+  memset(t, 0, sizeof *t);
+  t->owner = g;
+  t->interactive = true;
+  t->last_release = GIL_RELEASE_DONE;
+  snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
+  cond_init_monotonic(&t->cond);
+  pthread_mutex_lock(&g->reg_mutex);
+  t->id = g->next_id++;
+  t->reg_next = g->threads;
+  g->threads = t;
+  pthread_mutex_unlock(&g->reg_mutex);
+}
+
+static void add_thread_stats(gil_totals *o, const gil_thread *t) {
+  const gil_stats *s = &t->stats;
+  o->wait_ns += atomic_load_explicit(&s->wait_ns, RELAXED);
+  o->held_ns += atomic_load_explicit(&s->held_ns, RELAXED);
+  o->acquisitions += atomic_load_explicit(&s->acquisitions, RELAXED);
+  o->switches += atomic_load_explicit(&s->switches, RELAXED);
+  o->drop_requests += atomic_load_explicit(&s->drop_requests, RELAXED);
+  o->io_ns += atomic_load_explicit(&s->io_ns, RELAXED);
+  for (int i = 0; i < GIL_RELEASE_COUNT; i++)
+    o->releases[i] += atomic_load_explicit(&s->releases[i], RELAXED);
+  uint64_t m = atomic_load_explicit(&s->hold_max_ns, RELAXED);
+  if (m > o->hold_max_ns) o->hold_max_ns = m;
+  for (int i = 0; i <= GIL_HIST_BUCKETS; i++) {
+    o->wait_hist[i] += atomic_load_explicit(&s->wait_hist.count[i], RELAXED);
+    o->hold_hist[i] += atomic_load_explicit(&s->hold_hist.count[i], RELAXED);
+  }
+  o->wait_hist_sum_ns += atomic_load_explicit(&s->wait_hist.sum_ns, RELAXED);
+  o->hold_hist_sum_ns += atomic_load_explicit(&s->hold_hist.sum_ns, RELAXED);
+}
+
+void gil_thread_fini(gil *g, gil_thread *t) {
+  pthread_mutex_lock(&g->reg_mutex);
+  add_thread_stats(&g->retired, t);
+  for (gil_thread **p = &g->threads; *p; p = &(*p)->reg_next) {
+    if (*p == t) {
+      *p = t->reg_next;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&g->reg_mutex);
+  pthread_cond_destroy(&t->cond);
+}
+
+/* ---- drop requests -------------------------------------------------------------- */
+
+static void request_drop(gil *g, gil_thread *t) {
+  int expected = 0;
+  if (atomic_compare_exchange_strong(&g->drop_request, &expected, 1)) {
+    atomic_fetch_or(g->eval_breaker, g->drop_bit);
+    stat_add(&t->stats.drop_requests, 1);
+  }
+}
+
+static void reset_drop_request(gil *g) {
+  if (atomic_load(&g->drop_request)) {
+    atomic_store(&g->drop_request, 0);
+    atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
+  }
+}
+
+bool gil_drop_requested(const gil *g) { return atomic_load_explicit(&g->drop_request, RELAXED); }
+
+gil_thread *gil_holder(const gil *g) { return atomic_load(&g->holder); }
+
+/* ---- take ------------------------------------------------------------------------ */
+
+static inline bool try_lock(gil *g) {
+  int expected = 0;
+  return atomic_compare_exchange_strong(&g->locked, &expected, 1);
+}
+
+/* cpython and legacy: every waiter waits on the one condition variable and
+ * whoever finds the lock word clear first wins. */
+static void take_slow_shared(gil *g, gil_thread *t) {
+  pthread_mutex_lock(&g->mutex);
+  atomic_fetch_add(&g->nwaiting, 1);
+  if (g->policy == GIL_POLICY_LEGACY) atomic_fetch_or(g->eval_breaker, g->drop_bit);
+  while (!try_lock(g)) {
+    if (g->policy == GIL_POLICY_LEGACY) {
+      pthread_cond_wait(&g->cond, &g->mutex);
+      continue;
+    }
+    uint64_t saved = atomic_load(&g->switch_number);
+    bool timed_out = cond_wait_ns(&g->cond, &g->mutex, atomic_load(&g->interval_ns));
+    /* Only ask for the GIL if nobody got it during our interval: if it
+     * changed hands, someone else is being served and we wait another one. */
+    if (timed_out && atomic_load(&g->locked) && atomic_load(&g->switch_number) == saved)
+      request_drop(g, t);
+  }
+  atomic_fetch_sub(&g->nwaiting, 1);
+  pthread_mutex_unlock(&g->mutex);
+}
+
+static void enqueue(gil *g, gil_thread *t) {
+  t->qnext = NULL;
+  t->queued = true;
+  if (g->policy == GIL_POLICY_IO_PRIORITY && t->interactive) {
+    /* Behind the other interactive waiters, ahead of every CPU-bound one. */
+    gil_thread **p = &g->qhead;
+    while (*p && (*p)->interactive) p = &(*p)->qnext;
+    t->qnext = *p;
+    *p = t;
+    if (!t->qnext) g->qtail = t;
+    return;
+  }
+  if (g->qtail) g->qtail->qnext = t;
+  else g->qhead = t;
+  g->qtail = t;
+}
+
+static void dequeue_head(gil *g) {
+  gil_thread *h = g->qhead;
+  g->qhead = h->qnext;
+  if (!g->qhead) g->qtail = NULL;
+  h->qnext = NULL;
+  h->queued = false;
+}
+
+/* fifo and io-priority: only the head of the queue may take the GIL. */
+static void take_slow_queued(gil *g, gil_thread *t) {
+  pthread_mutex_lock(&g->mutex);
+  enqueue(g, t);
+  atomic_fetch_add(&g->nwaiting, 1);
+  if (g->policy == GIL_POLICY_IO_PRIORITY && t->interactive && atomic_load(&g->locked) &&
+      !atomic_load(&g->holder_interactive))
+    request_drop(g, t); /* preempt the CPU-bound holder at its next check */
+  for (;;) {
+    if (g->qhead == t && try_lock(g)) break;
+    if (g->qhead != t) {
+      pthread_cond_wait(&t->cond, &g->mutex);
+      continue;
+    }
+    uint64_t saved = atomic_load(&g->switch_number);
+    bool timed_out = cond_wait_ns(&t->cond, &g->mutex, atomic_load(&g->interval_ns));
+    if (timed_out && g->qhead == t && atomic_load(&g->locked) &&
+        atomic_load(&g->switch_number) == saved)
+      request_drop(g, t);
+  }
+  dequeue_head(g);
+  atomic_fetch_sub(&g->nwaiting, 1);
+  /* The new head starts its own interval now. */
+  if (g->qhead) pthread_cond_signal(&g->qhead->cond);
+  pthread_mutex_unlock(&g->mutex);
+}
+
+static void on_acquired(gil *g, gil_thread *t, uint64_t t0) {
+  uint64_t now = gil_now_ns();
+  uint64_t waited = now - t0;
+  gil_stats *s = &t->stats;
+  stat_add(&s->wait_ns, waited);
+  hist_add_owned(&s->wait_hist, waited);
+  stat_add(&s->acquisitions, 1);
+  atomic_store_explicit(&g->holder, t, RELAXED);
+  atomic_store_explicit(&g->holder_interactive, t->interactive, RELAXED);
+  if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
+    stat_add(&s->switches, 1);
+    uint64_t dropped = atomic_load_explicit(&g->last_drop_ns, RELAXED);
+    if (dropped && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
+    atomic_fetch_add(&g->switch_number, 1);
+    atomic_store(&g->last_holder, t); /* seq_cst: pairs with switch_waiters below */
+    if (atomic_load(&g->switch_waiters) > 0) {
+      pthread_mutex_lock(&g->switch_mutex);
+      pthread_cond_broadcast(&g->switch_cond);
+      pthread_mutex_unlock(&g->switch_mutex);
+    }
+  }
+  /* Whoever asked for the GIL, someone new has it now: the request is met. */
+  if (g->policy != GIL_POLICY_LEGACY) reset_drop_request(g);
+  atomic_store_explicit(&t->hold_start_ns, now, RELAXED);
+  atomic_store_explicit(&t->state, GIL_STATE_RUNNING, RELAXED);
+}
+
+void gil_take(gil *g, gil_thread *t) {
+  uint64_t t0 = gil_now_ns();
+  if (t->last_release == GIL_RELEASE_IO && t->release_ns && t0 >= t->release_ns)
+    stat_add(&t->stats.io_ns, t0 - t->release_ns);
+  t->release_ns = 0;
+  atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
+  bool fast = atomic_load(&g->nwaiting) == 0 && try_lock(g);
+  if (!fast) {
+    if (is_queued_policy(g)) take_slow_queued(g, t);
+    else take_slow_shared(g, t);
+  }
+  on_acquired(g, t, t0);
+}
+
+/* ---- drop ------------------------------------------------------------------------ */
+
+static void account_release(gil_thread *t, gil_release_reason why, uint64_t now) {
+  gil_stats *s = &t->stats;
+  uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
+  uint64_t held = now > start ? now - start : 0;
+  stat_add(&s->held_ns, held);
+  hist_add_owned(&s->hold_hist, held);
+  if (held > atomic_load_explicit(&s->hold_max_ns, RELAXED))
+    atomic_store_explicit(&s->hold_max_ns, held, RELAXED);
+  stat_add(&s->releases[why], 1);
+  atomic_store_explicit(&t->hold_start_ns, 0, RELAXED);
+  t->last_release = why;
+  t->release_ns = now;
+  /* io-priority's classes: forced off means CPU-bound, anything else means
+   * the thread gave the GIL up by itself. */
+  t->interactive = why != GIL_RELEASE_INTERVAL;
+  int state = why == GIL_RELEASE_IO ? GIL_STATE_IO
+              : why == GIL_RELEASE_DONE ? GIL_STATE_IDLE
+                                        : GIL_STATE_WANTS;
+  atomic_store_explicit(&t->state, state, RELAXED);
+}
+
+/* Forced switching: wait until another thread took the GIL we just dropped,
+ * so that we do not take it straight back. Bounded by the waiters: if the
+ * requester vanished meanwhile there is nobody to wait for. */
+static void wait_for_switch(gil *g, gil_thread *t) {
+  pthread_mutex_lock(&g->switch_mutex);
+  atomic_fetch_add(&g->switch_waiters, 1);
+  while (atomic_load(&g->last_holder) == t && atomic_load(&g->nwaiting) > 0)
+    cond_wait_ns(&g->switch_cond, &g->switch_mutex, atomic_load(&g->interval_ns));
+  atomic_fetch_sub(&g->switch_waiters, 1);
+  pthread_mutex_unlock(&g->switch_mutex);
+}
+
+void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
+  uint64_t now = gil_now_ns();
+  account_release(t, why, now);
+  atomic_store_explicit(&g->last_drop_ns, now, RELAXED);
+  atomic_store_explicit(&g->holder, NULL, RELAXED);
+  atomic_store(&g->locked, 0); /* seq_cst: pairs with nwaiting in the waiters */
+  if (atomic_load(&g->nwaiting) > 0) {
+    pthread_mutex_lock(&g->mutex);
+    if (is_queued_policy(g)) {
+      if (g->qhead) pthread_cond_signal(&g->qhead->cond);
+    } else {
+      pthread_cond_signal(&g->cond);
+    }
+    pthread_mutex_unlock(&g->mutex);
+  }
+  if (g->policy != GIL_POLICY_LEGACY && atomic_load(&g->drop_request))
+    wait_for_switch(g, t);
+}
+
+bool gil_yield_if_requested(gil *g, gil_thread *t) {
+  if (g->policy == GIL_POLICY_LEGACY) {
+    if (atomic_load(&g->nwaiting) == 0) {
+      atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
+      t->legacy_ticks = 0;
+      return false;
+    }
+    if (++t->legacy_ticks < g->check_interval) return false;
+    t->legacy_ticks = 0;
+    gil_drop(g, t, GIL_RELEASE_INTERVAL);
+    gil_take(g, t);
+    return true;
+  }
+  if (!atomic_load_explicit(&g->drop_request, RELAXED)) return false;
+  gil_drop(g, t, GIL_RELEASE_INTERVAL);
+  gil_take(g, t);
+  return true;
+}
+
+/* ---- reading ---------------------------------------------------------------------- */
+
+void gil_read_totals(gil *g, gil_totals *out) {
+  pthread_mutex_lock(&g->reg_mutex);
+  *out = g->retired;
+  for (gil_thread *t = g->threads; t; t = t->reg_next) add_thread_stats(out, t);
+  pthread_mutex_unlock(&g->reg_mutex);
+  for (int i = 0; i <= GIL_HIST_BUCKETS; i++)
+    out->handoff_hist[i] = atomic_load_explicit(&g->handoff.count[i], RELAXED);
+  out->handoff_sum_ns = atomic_load_explicit(&g->handoff.sum_ns, RELAXED);
+  out->waiting_now = atomic_load(&g->nwaiting);
+  out->held_now_ns = 0;
+  /* The holder may change under us; its hold start is read atomically and a
+   * zero means "not holding", so the figure is at worst slightly stale. */
+  pthread_mutex_lock(&g->reg_mutex);
+  for (gil_thread *t = g->threads; t; t = t->reg_next) {
+    uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
+    if (start) {
+      uint64_t now = gil_now_ns();
+      out->held_now_ns = now > start ? now - start : 0;
+    }
+  }
+  pthread_mutex_unlock(&g->reg_mutex);
+}
+
+void gil_foreach_thread(gil *g, void (*fn)(const gil_thread *t, void *arg), void *arg) {
+  pthread_mutex_lock(&g->reg_mutex);
+  for (gil_thread *t = g->threads; t; t = t->reg_next) fn(t, arg);
+  pthread_mutex_unlock(&g->reg_mutex);
+}

@@ -1,0 +1,134 @@
+/*
+ * gil.h - the Global Interpreter Lock: exactly one OS thread at a time runs
+ * bytecode or touches VM objects, the one holding it. The algorithm of each
+ * policy is described at the top of gil.c.
+ *
+ * Every thread that may hold the GIL owns a gil_thread. Its counters are
+ * written only by that thread and read by anyone (metrics, the event loop)
+ * without the GIL: they are relaxed atomics, exact at every read.
+ */
+#ifndef GILD_GIL_H
+#define GILD_GIL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum gil_policy {
+  GIL_POLICY_CPYTHON = 0, /* CPython 3.2+: interval-based drop request, forced switching */
+  GIL_POLICY_FIFO,        /* waiters served strictly in arrival order */
+  GIL_POLICY_IO_PRIORITY, /* threads back from I/O preempt CPU-bound holders */
+  GIL_POLICY_LEGACY,      /* Python 2: release and retry every N checks */
+  GIL_POLICY_COUNT
+} gil_policy;
+
+typedef enum gil_release_reason {
+  GIL_RELEASE_IO = 0,   /* around a blocking call */
+  GIL_RELEASE_INTERVAL, /* forced off by a drop request (switch interval) */
+  GIL_RELEASE_DONE,     /* the thread's work is finished (request done, thread exits) */
+  GIL_RELEASE_YIELD,    /* voluntary: time.sleep(0), legacy check interval */
+  GIL_RELEASE_COUNT
+} gil_release_reason;
+
+/* Histogram bucket upper bounds in seconds (wait, hold, handoff); the last
+ * bucket is +Inf. Chosen around the 5 ms switch interval so interval
+ * quantisation shows. */
+#define GIL_HIST_BUCKETS 16
+extern const double gil_hist_bounds[GIL_HIST_BUCKETS];
+
+typedef struct gil_hist {
+  _Atomic uint64_t count[GIL_HIST_BUCKETS + 1]; /* per bucket, not cumulative; [16] is +Inf */
+  _Atomic uint64_t sum_ns;
+} gil_hist;
+
+typedef struct gil_stats {
+  _Atomic uint64_t wait_ns;         /* time spent waiting to take the GIL */
+  _Atomic uint64_t held_ns;         /* time spent holding it (completed holds) */
+  _Atomic uint64_t acquisitions;
+  _Atomic uint64_t switches;        /* acquisitions where the previous holder was another thread */
+  _Atomic uint64_t drop_requests;   /* drop requests this thread set */
+  _Atomic uint64_t releases[GIL_RELEASE_COUNT];
+  _Atomic uint64_t hold_max_ns;
+  _Atomic uint64_t io_ns;           /* time between a GIL_RELEASE_IO drop and the next take request */
+  gil_hist wait_hist, hold_hist;
+} gil_stats;
+
+/* What a thread is doing, for the timeline and the dashboard. */
+typedef enum gil_thread_state {
+  GIL_STATE_IDLE = 0, /* released with DONE: waiting for work */
+  GIL_STATE_WANTS,    /* waiting to take the GIL */
+  GIL_STATE_RUNNING,  /* holding it */
+  GIL_STATE_IO,       /* released around a blocking call */
+} gil_thread_state;
+
+typedef struct gil gil;
+
+typedef struct gil_thread {
+  gil_stats stats;
+  _Atomic int state;          /* gil_thread_state */
+  _Atomic uint64_t hold_start_ns; /* when the current hold began (0 if not holding) */
+  int id;                     /* small integer, unique per gil */
+  char name[32];
+  /* Private to the owning thread and the GIL's mutex. */
+  gil *owner;
+  bool interactive;           /* io-priority class of the next take */
+  uint64_t release_ns;        /* when it last released (for io_ns) */
+  gil_release_reason last_release;
+  unsigned legacy_ticks;
+  pthread_cond_t cond;        /* per-thread wake-up for the queued policies */
+  struct gil_thread *qnext;   /* waiter queue link */
+  bool queued;
+  struct gil_thread *reg_next;/* registry of all threads, for metrics */
+} gil_thread;
+
+/* Totals over every thread that ever registered (threads that exited are
+ * folded in), plus the lock-wide figures. */
+typedef struct gil_totals {
+  uint64_t wait_ns, held_ns, acquisitions, switches, drop_requests;
+  uint64_t releases[GIL_RELEASE_COUNT];
+  uint64_t hold_max_ns, io_ns;
+  uint64_t wait_hist[GIL_HIST_BUCKETS + 1], hold_hist[GIL_HIST_BUCKETS + 1];
+  uint64_t wait_hist_sum_ns, hold_hist_sum_ns;
+  uint64_t handoff_hist[GIL_HIST_BUCKETS + 1], handoff_sum_ns;
+  int waiting_now;
+  uint64_t held_now_ns; /* of the current hold, if any */
+} gil_totals;
+
+/* `eval_breaker` is the interpreter's flag word; the GIL sets `drop_bit` in
+ * it to ask the holder to drop at its next check. Returns NULL on ENOMEM. */
+gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval_breaker,
+             uint32_t drop_bit);
+void gil_free(gil *g);
+
+int gil_policy_parse(const char *name, gil_policy *out); /* 0 or -EINVAL */
+const char *gil_policy_name(gil_policy p);
+gil_policy gil_get_policy(const gil *g);
+void gil_set_interval(gil *g, double seconds);
+double gil_get_interval(const gil *g);
+/* legacy policy: checks between releases (Python 2's sys.setcheckinterval, 100). */
+void gil_set_check_interval(gil *g, unsigned checks);
+
+/* A thread joins before its first take and leaves after its last drop. */
+void gil_thread_init(gil *g, gil_thread *t, const char *name);
+void gil_thread_fini(gil *g, gil_thread *t);
+
+void gil_take(gil *g, gil_thread *t);
+void gil_drop(gil *g, gil_thread *t, gil_release_reason why);
+/* Called by the holder at an eval-breaker check: drops and re-takes when
+ * another thread asked for the GIL (or the legacy check interval ran out).
+ * Returns true if it switched. */
+bool gil_yield_if_requested(gil *g, gil_thread *t);
+bool gil_drop_requested(const gil *g);
+/* The holder, or NULL; for assertions. */
+gil_thread *gil_holder(const gil *g);
+
+/* Reads every counter without the GIL. */
+void gil_read_totals(gil *g, gil_totals *out);
+/* Calls fn for every registered thread (under the registry lock; fn must
+ * only read the thread's atomics). */
+void gil_foreach_thread(gil *g, void (*fn)(const gil_thread *t, void *arg), void *arg);
+
+uint64_t gil_now_ns(void);
+
+#endif
