@@ -1,0 +1,305 @@
+/*
+ * Deterministic tests of the GIL's policies: who gets the GIL next, when a
+ * drop request is set, forced switching, io-priority preemption, the legacy
+ * check interval, and the exactness of the counters. Threads synchronise on
+ * the GIL's own state (waiters counted, flags), never on sleeps; long switch
+ * intervals make the interval rule impossible where a test checks another.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gil.h"
+
+static int failures;
+#define CHECK(cond, ...)                                              \
+  do {                                                                \
+    if (!(cond)) {                                                    \
+      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                   \
+      fprintf(stderr, "\n");                                          \
+      failures++;                                                     \
+    }                                                                 \
+  } while (0)
+
+#define DEADLINE_NS 5000000000ull
+
+static _Atomic uint32_t eval_breaker;
+
+/* Spins (yielding the CPU) until pred(arg) or the deadline; returns pred's result. */
+static bool wait_until(bool (*pred)(void *), void *arg) {
+  uint64_t end = gil_now_ns() + DEADLINE_NS;
+  while (!pred(arg)) {
+    if (gil_now_ns() > end) return false;
+    sched_yield();
+  }
+  return true;
+}
+
+typedef struct scenario {
+  gil *g;
+  gil_thread th[3];
+  _Atomic int log[16];
+  _Atomic int nlog;
+  _Atomic int holding;   /* id+1 of the thread that announced it holds */
+  _Atomic int stop;      /* ask the spinning holder to finish */
+  int waiting_target;
+} scenario;
+
+static void log_take(scenario *s, int id) {
+  int n = atomic_fetch_add(&s->nlog, 1);
+  if (n < 16) atomic_store(&s->log[n], id);
+}
+
+static bool waiting_reached(void *arg) {
+  scenario *s = arg;
+  gil_totals t;
+  gil_read_totals(s->g, &t);
+  return t.waiting_now >= s->waiting_target;
+}
+
+static void wait_for_waiters(scenario *s, int n) {
+  s->waiting_target = n;
+  CHECK(wait_until(waiting_reached, s), "never saw %d waiters", n);
+}
+
+typedef struct targ {
+  scenario *s;
+  int id;
+} targ;
+
+/* A thread that takes the GIL once, logs, drops with "done". */
+static void *take_once(void *p) {
+  targ *a = p;
+  gil_take(a->s->g, &a->s->th[a->id]);
+  log_take(a->s, a->id);
+  gil_drop(a->s->g, &a->s->th[a->id], GIL_RELEASE_DONE);
+  return NULL;
+}
+
+/* Holder that keeps running "bytecode" (eval-breaker checks) until told to
+ * stop, logging each (re)acquisition. */
+static void *spin_holder(void *p) {
+  targ *a = p;
+  scenario *s = a->s;
+  gil_thread *t = &s->th[a->id];
+  gil_take(s->g, t);
+  log_take(s, a->id);
+  atomic_store(&s->holding, a->id + 1);
+  uint64_t end = gil_now_ns() + DEADLINE_NS;
+  while (!atomic_load(&s->stop) && gil_now_ns() < end) {
+    if (atomic_load_explicit(&eval_breaker, memory_order_relaxed) && gil_yield_if_requested(s->g, t))
+      log_take(s, a->id);
+  }
+  gil_drop(s->g, t, GIL_RELEASE_DONE);
+  return NULL;
+}
+
+static bool holding_set(void *arg) { return atomic_load(&((scenario *)arg)->holding) != 0; }
+
+static scenario *scenario_new(gil_policy p, double interval) {
+  scenario *s = calloc(1, sizeof *s);
+  atomic_store(&eval_breaker, 0);
+  s->g = gil_new(p, interval, &eval_breaker, 1);
+  for (int i = 0; i < 3; i++) gil_thread_init(s->g, &s->th[i], "t");
+  return s;
+}
+
+static void scenario_free(scenario *s) {
+  for (int i = 0; i < 3; i++) gil_thread_fini(s->g, &s->th[i]);
+  gil_free(s->g);
+  free(s);
+}
+
+static uint64_t st(scenario *s, int id, _Atomic uint64_t *field) {
+  (void)s; (void)id;
+  return atomic_load(field);
+}
+
+/* 1. Uncontended: the counters are exact. */
+static void test_uncontended(void) {
+  scenario *s = scenario_new(GIL_POLICY_CPYTHON, 0.005);
+  for (int i = 0; i < 1000; i++) {
+    gil_take(s->g, &s->th[0]);
+    CHECK(gil_holder(s->g) == &s->th[0], "holder");
+    gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  }
+  gil_stats *x = &s->th[0].stats;
+  CHECK(atomic_load(&x->acquisitions) == 1000, "acquisitions %lu", (unsigned long)atomic_load(&x->acquisitions));
+  CHECK(atomic_load(&x->switches) == 1, "switches %lu", (unsigned long)atomic_load(&x->switches));
+  CHECK(atomic_load(&x->releases[GIL_RELEASE_DONE]) == 1000, "releases");
+  CHECK(atomic_load(&x->drop_requests) == 0, "no drop requests");
+  gil_totals t;
+  gil_read_totals(s->g, &t);
+  uint64_t hsum = 0, wsum = 0;
+  for (int i = 0; i <= GIL_HIST_BUCKETS; i++) { hsum += t.hold_hist[i]; wsum += t.wait_hist[i]; }
+  CHECK(hsum == 1000 && wsum == 1000, "histogram counts %lu %lu", (unsigned long)hsum, (unsigned long)wsum);
+  CHECK(t.held_ns == t.hold_hist_sum_ns, "hold sum equals held");
+  scenario_free(s);
+}
+
+/* 2. cpython: a waiter sets the drop request after an interval; forced
+ * switching hands the GIL to it before the old holder gets it back. */
+static void test_cpython_forced_switch(void) {
+  scenario *s = scenario_new(GIL_POLICY_CPYTHON, 0.001);
+  pthread_t a, b;
+  targ ta = {s, 0}, tb = {s, 1};
+  pthread_create(&a, NULL, spin_holder, &ta);
+  CHECK(wait_until(holding_set, s), "holder started");
+  pthread_create(&b, NULL, take_once, &tb);
+  pthread_join(b, NULL);
+  atomic_store(&s->stop, 1);
+  pthread_join(a, NULL);
+  CHECK(atomic_load(&s->nlog) >= 3, "log length %d", atomic_load(&s->nlog));
+  CHECK(atomic_load(&s->log[0]) == 0 && atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 0,
+        "order %d %d %d", atomic_load(&s->log[0]), atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+  CHECK(st(s, 1, &s->th[1].stats.drop_requests) == 1, "B set one drop request");
+  CHECK(st(s, 0, &s->th[0].stats.releases[GIL_RELEASE_INTERVAL]) == 1, "A released once for the interval");
+  CHECK(st(s, 1, &s->th[1].stats.wait_ns) >= 1000000, "B waited at least one interval");
+  scenario_free(s);
+}
+
+/* 3. fifo: waiters are served in arrival order. */
+static void test_fifo_order(void) {
+  for (int round = 0; round < 10; round++) {
+    scenario *s = scenario_new(GIL_POLICY_FIFO, 10.0);
+    gil_take(s->g, &s->th[0]);
+    log_take(s, 0);
+    pthread_t b, c;
+    targ tb = {s, 1}, tc = {s, 2};
+    pthread_create(&b, NULL, take_once, &tb);
+    wait_for_waiters(s, 1);
+    pthread_create(&c, NULL, take_once, &tc);
+    wait_for_waiters(s, 2);
+    gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+    pthread_join(b, NULL);
+    pthread_join(c, NULL);
+    CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2, "round %d order %d %d", round,
+          atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+    scenario_free(s);
+  }
+}
+
+/* 4. io-priority: an interactive thread preempts a CPU-bound holder at once
+ * (the 10 s interval rules out the interval rule). */
+static void test_io_priority_preempts(void) {
+  scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+  /* Make thread 0 CPU-bound: its last release was forced. */
+  gil_take(s->g, &s->th[0]);
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_INTERVAL);
+  pthread_t a, b;
+  targ ta = {s, 0}, tb = {s, 1};
+  pthread_create(&a, NULL, spin_holder, &ta);
+  CHECK(wait_until(holding_set, s), "holder started");
+  uint64_t t0 = gil_now_ns();
+  pthread_create(&b, NULL, take_once, &tb);
+  pthread_join(b, NULL);
+  uint64_t took = gil_now_ns() - t0;
+  atomic_store(&s->stop, 1);
+  pthread_join(a, NULL);
+  CHECK(st(s, 1, &s->th[1].stats.drop_requests) == 1, "interactive waiter requested the drop");
+  CHECK(took < 5000000000ull, "preempted long before the 10 s interval (%lu ns)", (unsigned long)took);
+  CHECK(atomic_load(&s->log[1]) == 1, "B ran second");
+  scenario_free(s);
+}
+
+/* 5. io-priority: interactive waiters are served before CPU-bound ones that
+ * arrived earlier. */
+static void test_io_priority_order(void) {
+  scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+  /* Thread 2 becomes CPU-bound. */
+  gil_take(s->g, &s->th[2]);
+  gil_drop(s->g, &s->th[2], GIL_RELEASE_INTERVAL);
+  gil_take(s->g, &s->th[0]); /* interactive holder: no preemption */
+  log_take(s, 0);
+  pthread_t b, c;
+  targ tb = {s, 1}, tc = {s, 2};
+  pthread_create(&c, NULL, take_once, &tc);
+  wait_for_waiters(s, 1);
+  pthread_create(&b, NULL, take_once, &tb);
+  wait_for_waiters(s, 2);
+  CHECK(!gil_drop_requested(s->g), "interactive holder is not preempted");
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  pthread_join(b, NULL);
+  pthread_join(c, NULL);
+  CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2, "order %d %d",
+        atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+  scenario_free(s);
+}
+
+/* 6. legacy: releases every check_interval checks, never a drop request. */
+static void test_legacy_check_interval(void) {
+  scenario *s = scenario_new(GIL_POLICY_LEGACY, 0.005);
+  gil_set_check_interval(s->g, 10);
+  gil_take(s->g, &s->th[0]);
+  pthread_t b;
+  targ tb = {s, 1};
+  pthread_create(&b, NULL, take_once, &tb);
+  wait_for_waiters(s, 1);
+  CHECK(atomic_load(&eval_breaker) & 1, "a legacy waiter arms the eval breaker");
+  int yields = 0;
+  for (int i = 0; i < 100; i++)
+    if (gil_yield_if_requested(s->g, &s->th[0])) yields++;
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  pthread_join(b, NULL);
+  /* Once B has had the GIL nobody waits, and the remaining checks are free. */
+  uint64_t rel = atomic_load(&s->th[0].stats.releases[GIL_RELEASE_INTERVAL]);
+  CHECK(rel >= 1 && rel <= 10 && (int)rel == yields, "legacy releases %lu yields %d", (unsigned long)rel, yields);
+  CHECK(atomic_load(&s->th[0].stats.drop_requests) + atomic_load(&s->th[1].stats.drop_requests) == 0,
+        "legacy sets no drop requests");
+  scenario_free(s);
+}
+
+/* 7. Contended counters add up: every take is one acquisition and one
+ * histogram sample; switches never exceed acquisitions. */
+static void *churn(void *p) {
+  targ *a = p;
+  for (int i = 0; i < 2000; i++) {
+    gil_take(a->s->g, &a->s->th[a->id]);
+    gil_drop(a->s->g, &a->s->th[a->id], (i & 1) ? GIL_RELEASE_IO : GIL_RELEASE_YIELD);
+  }
+  return NULL;
+}
+
+static void test_counters_exact(void) {
+  for (int p = 0; p < GIL_POLICY_COUNT; p++) {
+    scenario *s = scenario_new((gil_policy)p, 0.001);
+    pthread_t th[3];
+    targ ta[3];
+    for (int i = 0; i < 3; i++) {
+      ta[i] = (targ){s, i};
+      pthread_create(&th[i], NULL, churn, &ta[i]);
+    }
+    for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
+    gil_totals t;
+    gil_read_totals(s->g, &t);
+    uint64_t h = 0;
+    for (int i = 0; i <= GIL_HIST_BUCKETS; i++) h += t.hold_hist[i];
+    CHECK(t.acquisitions == 6000, "%s: acquisitions %lu", gil_policy_name(p), (unsigned long)t.acquisitions);
+    CHECK(h == 6000, "%s: hold histogram %lu", gil_policy_name(p), (unsigned long)h);
+    CHECK(t.releases[GIL_RELEASE_IO] == 3000 && t.releases[GIL_RELEASE_YIELD] == 3000, "%s: releases",
+          gil_policy_name(p));
+    CHECK(t.switches >= 1 && t.switches <= 6000, "%s: switches %lu", gil_policy_name(p), (unsigned long)t.switches);
+    CHECK(t.waiting_now == 0, "no waiters left");
+    scenario_free(s);
+  }
+}
+
+int main(void) {
+  test_uncontended();
+  test_cpython_forced_switch();
+  test_fifo_order();
+  test_io_priority_preempts();
+  test_io_priority_order();
+  test_legacy_check_interval();
+  test_counters_exact();
+  if (failures) {
+    fprintf(stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf("gil policy tests: all passed\n");
+  return 0;
+}
