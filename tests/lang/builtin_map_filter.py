@@ -1,0 +1,5 @@
+print(list(map(str, [1, 2, 3])), list(map(lambda x, y: x * y, [1, 2, 3], [4, 5])), list(map(int, "123")))
+print(list(filter(lambda x: x % 2, range(10))), list(filter(None, [0, "", "a", [], [1], None])))
+m = map(abs, [-1])
+print(next(m))
+print(list(map(len, ["aa", "b"])), sum(map(int, "12345")))

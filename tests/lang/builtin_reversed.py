@@ -1,0 +1,5 @@
+print(list(reversed([1, 2, 3])), list(reversed("abc")), list(reversed(range(4))), list(reversed((1, 2))), list(reversed([])))
+r = reversed([1, 2])
+print(next(r), next(r), next(r, "end"))
+print("".join(reversed("stressed")))
+print(list(reversed({"a": 1, "b": 2})))

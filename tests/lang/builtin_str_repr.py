@@ -1,0 +1,7 @@
+print(str(1), str(1.5), str(True), str(None), str([1, "a"]), str((1,)), str({"a": 1}), str(b"x"))
+print(repr(1), repr(1.5), repr("a"), repr([1, "a"]), repr(b"x"), repr(None))
+print(str(), repr(""), str("already"))
+print(str(b"abc", "utf-8"))
+print(repr(range(3)), repr(set()), repr({1}), repr(()), repr({}), repr([]))
+print(str(-0.0), str(1e20), str(1e21), str(1.5e-10))
+print(repr([[], {}, ()]))

@@ -1,0 +1,5 @@
+print(list(zip([1, 2, 3], "abc")), list(zip([1, 2], [3])), list(zip()), list(zip([1, 2])))
+print(list(zip(range(3), range(10, 13), "xyz")))
+print(dict(zip(["a", "b"], [1, 2])))
+a, b = zip(*[(1, "x"), (2, "y")])
+print(a, b)
