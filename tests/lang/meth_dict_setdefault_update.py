@@ -1,0 +1,15 @@
+d = {}
+print(d.setdefault("a", []), d)
+d.setdefault("a", []).append(1)
+d.setdefault("b", []).append(2)
+print(d, d.setdefault("c"), d)
+d.update({"a": 0, "z": 26})
+d.update([("y", 25)])
+d.update(x=24)
+print(d)
+e = d.copy()
+e["new"] = 1
+print(len(d), len(e))
+d.clear()
+print(d)
+print(dict.fromkeys(["a", "b"]), dict.fromkeys("xy", 0), {}.fromkeys([1, 2], "v"))

@@ -1,0 +1,13 @@
+a = []
+a.append(1)
+a.append([2])
+a.extend([3, 4])
+a.extend("ab")
+a.extend(range(2))
+a.extend((9,))
+print(a, len(a))
+a.insert(0, "first")
+a.insert(100, "last")
+a.insert(-1, "before-last")
+a.insert(-100, "very-first")
+print(a)
