@@ -1,0 +1,177 @@
+/*
+ * log.c - the error log and the access log.
+ *
+ * Line formats (UTC, millisecond precision):
+ *   access: 2026-11-25T18:30:00.123Z 127.0.0.1:5555 "GET /hello?x=1" 200 13 0.000123
+ *           time, remote, "method path-with-query", status, response bytes,
+ *           duration in seconds
+ *   error:  2026-11-25T18:30:00.123Z [error] message
+ *
+ * Bytes a client controls (method, path) and messages are escaped so a line
+ * stays one line: '"' and '\' get a backslash, control and non-ASCII bytes
+ * become \xHH (as nginx does), so the log cannot be forged by a request.
+ *
+ * Thread safety needs no lock: each line is built in a buffer on the
+ * caller's stack and handed to one write(2) on an O_APPEND descriptor, so
+ * concurrent lines never interleave.
+ */
+#include "log.h"
+#include "handler.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOG_LINE_MAX 4096
+
+struct gild_log {
+  int access_fd;  /* -1 = off */
+  int error_fd;
+  int own_access, own_error; /* opened here, closed here */
+  gild_log_level level;
+};
+
+static int log_open_path(const char *path, char *err, size_t errlen, const char *what) {
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0 && err && errlen)
+    snprintf(err, errlen, "cannot open the %s log '%s': %s", what, path, strerror(errno));
+  return fd;
+}
+
+int gild_log_open(gild_log **out, const gild_config *c, char *err, size_t errlen) {
+  gild_log *l = calloc(1, sizeof *l);
+  *out = NULL;
+  if (!l) return GILD_ENOMEM;
+  l->level = c->log_level;
+  l->access_fd = -1;
+  l->error_fd = STDERR_FILENO;
+
+  if (c->access_log && strcmp(c->access_log, "off") != 0) {
+    if (strcmp(c->access_log, "-") == 0) {
+      l->access_fd = STDOUT_FILENO;
+    } else {
+      if ((l->access_fd = log_open_path(c->access_log, err, errlen, "access")) < 0) {
+        int rv = -errno;
+        free(l);
+        return rv;
+      }
+      l->own_access = 1;
+    }
+  }
+  if (c->error_log && strcmp(c->error_log, "-") != 0) {
+    if ((l->error_fd = log_open_path(c->error_log, err, errlen, "error")) < 0) {
+      int rv = -errno;
+      if (l->own_access) close(l->access_fd);
+      free(l);
+      return rv;
+    }
+    l->own_error = 1;
+  }
+  *out = l;
+  return 0;
+}
+
+void gild_log_close(gild_log *l) {
+  if (!l) return;
+  if (l->own_access) close(l->access_fd);
+  if (l->own_error) close(l->error_fd);
+  free(l);
+}
+
+/* "2026-11-25T18:30:00.123Z" into buf (at least 25 bytes); returns length. */
+static size_t log_time(char *buf, size_t len) {
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  n += (size_t)snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
+  return n;
+}
+
+/* Appends [s, s+n) escaped; stops (keeping room for the tail) when full. */
+static size_t log_escape(char *buf, size_t o, size_t cap, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  for (size_t i = 0; i < n && o + 4 < cap; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c == '"' || c == '\\') {
+      buf[o++] = '\\';
+      buf[o++] = (char)c;
+    } else if (c < 0x20 || c >= 0x7f) {
+      buf[o++] = '\\';
+      buf[o++] = 'x';
+      buf[o++] = hex[c >> 4];
+      buf[o++] = hex[c & 15];
+    } else {
+      buf[o++] = (char)c;
+    }
+  }
+  return o;
+}
+
+static void log_write(int fd, const char *buf, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return; /* nowhere left to report a failing log */
+    }
+    buf += n;
+    len -= (size_t)n;
+  }
+}
+
+void gild_log_error(gild_log *l, gild_log_level level, const char *fmt, ...) {
+  static const char *const names[] = {"debug", "info", "warn", "error"};
+  char msg[LOG_LINE_MAX], line[LOG_LINE_MAX];
+  /* Without a log (before one is opened) messages go to stderr at info. */
+  int fd = l ? l->error_fd : STDERR_FILENO;
+  gild_log_level min = l ? l->level : GILD_LOG_INFO;
+  if (level < min || level > GILD_LOG_ERROR) return;
+
+  va_list ap;
+  va_start(ap, fmt);
+  int mlen = vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (mlen < 0) return;
+  if ((size_t)mlen >= sizeof msg) mlen = (int)sizeof msg - 1;
+
+  size_t o = log_time(line, sizeof line);
+  o += (size_t)snprintf(line + o, sizeof line - o, " [%s] ", names[level]);
+  /* Messages are ours, not the client's, but may quote client bytes. */
+  for (int i = 0; i < mlen && o + 5 < sizeof line; i++) {
+    unsigned char c = (unsigned char)msg[i];
+    if (c < 0x20 && c != '\t')
+      o += (size_t)snprintf(line + o, sizeof line - o, "\\x%02x", c);
+    else
+      line[o++] = (char)c;
+  }
+  line[o++] = '\n';
+  log_write(fd, line, o);
+}
+
+void gild_log_access(gild_log *l, const gild_access_entry *e) {
+  char line[LOG_LINE_MAX];
+  if (!l || l->access_fd < 0) return;
+  size_t o = log_time(line, sizeof line);
+  line[o++] = ' ';
+  /* The tail (status, bytes, duration) needs at most ~60 bytes; the
+   * escaped path is cut short before that. */
+  size_t cap = sizeof line - 80;
+  const char *remote = e->remote && e->remote[0] ? e->remote : "-";
+  o = log_escape(line, o, cap, remote, strlen(remote));
+  line[o++] = ' ';
+  line[o++] = '"';
+  o = log_escape(line, o, cap, e->method ? e->method : "", e->method ? e->method_len : 0);
+  line[o++] = ' ';
+  o = log_escape(line, o, cap, e->path ? e->path : "", e->path ? e->path_len : 0);
+  o += (size_t)snprintf(line + o, sizeof line - o, "\" %d %llu %.6f\n", e->status,
+                        (unsigned long long)e->bytes, e->duration_s < 0 ? 0.0 : e->duration_s);
+  if (o >= sizeof line) o = sizeof line - 1;
+  log_write(l->access_fd, line, o);
+}
