@@ -1,0 +1,3 @@
+import sys
+print("msg exit")
+sys.exit("fatal: something went wrong")

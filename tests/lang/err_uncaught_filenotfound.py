@@ -1,0 +1,1 @@
+open("definitely_missing_file.txt")

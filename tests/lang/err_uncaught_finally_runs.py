@@ -1,0 +1,6 @@
+def f():
+    try:
+        raise OSError("disk")
+    finally:
+        print("finally ran")
+f()

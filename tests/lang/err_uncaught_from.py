@@ -1,0 +1,4 @@
+try:
+    int("q")
+except ValueError as e:
+    raise RuntimeError("bad config") from e

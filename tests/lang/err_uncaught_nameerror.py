@@ -1,0 +1,3 @@
+def f():
+    return not_defined_anywhere
+f()
