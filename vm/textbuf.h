@@ -1,0 +1,48 @@
+/*
+ * textbuf.h - a growable byte buffer and UTF-8 helpers shared by the object
+ * surface (str methods, bytes, formatting, reprs of sets and views).
+ *
+ * Building a result in a TextBuf and turning it into a str or bytes at the
+ * end keeps each method to one allocation of the final object. Out of
+ * memory is remembered in the buffer (`oom`) so callers can append freely
+ * and check once, when they finish.
+ */
+#ifndef GILD_TEXTBUF_H
+#define GILD_TEXTBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "object.h"
+
+typedef struct TextBuf {
+  char *data;
+  size_t len, cap;
+  bool oom;
+} TextBuf;
+
+void tb_init(TextBuf *b);
+void tb_free(TextBuf *b);
+void tb_put(TextBuf *b, const void *s, size_t n);
+void tb_putc(TextBuf *b, char c);
+void tb_puts(TextBuf *b, const char *s);
+void tb_put_cp(TextBuf *b, uint32_t cp);        /* one code point as UTF-8 */
+void tb_repeat(TextBuf *b, const char *s, size_t n, size_t times);
+void tb_put_value_str(TextBuf *b, Value strv);  /* appends a str object's bytes */
+/* Finish: a new str/bytes from the contents (the buffer is freed either
+ * way). NULL with MemoryError raised when anything failed. */
+Obj *tb_finish_str(TState *ts, TextBuf *b);
+Obj *tb_finish_bytes(TState *ts, TextBuf *b);
+
+/* UTF-8. Strings are valid UTF-8 by construction (str_new's contract). */
+uint32_t utf8_next(const char *s, size_t *pos);  /* decodes at *pos, advances */
+size_t utf8_encode(uint32_t cp, char out[4]);
+/* Byte offset of code point `index` (0 <= index <= length) in a str. */
+size_t str_cp_offset(const StrObj *s, int64_t index);
+/* Number of code points in s[0..nbytes). */
+int64_t utf8_count(const char *s, size_t nbytes);
+
+/* Python's str.isspace() set of code points. */
+bool cp_is_space(uint32_t cp);
+
+#endif
