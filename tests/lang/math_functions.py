@@ -1,0 +1,10 @@
+import math
+print(math.sqrt(16), math.sqrt(2), math.floor(2.7), math.floor(-2.1), math.ceil(2.1), math.ceil(-2.7))
+print(type(math.floor(2.5)), type(math.ceil(2.5)), math.trunc(-2.7), math.fabs(-3))
+print(math.pow(2, 10), math.exp(0), math.exp(1), math.log(math.e), math.log(100, 10), math.log(8, 2))
+print(math.log10(1000), math.log2(1024), math.sin(0), math.cos(0), math.tan(0))
+print(round(math.sin(math.pi / 2), 10), math.atan2(1, 1), math.atan(1), math.asin(1), math.acos(1))
+print(math.hypot(3, 4), math.degrees(math.pi), math.radians(180))
+print(math.gcd(12, 18), math.factorial(10))
+print(math.isnan(float("nan")), math.isinf(float("inf")), math.isfinite(1.0), math.isclose(0.1 + 0.2, 0.3))
+print(math.copysign(3, -0.0), math.fmod(7, 3), math.fmod(-7, 3), math.floor(7 / 2))

@@ -1,0 +1,2 @@
+print("mod_raises: start")
+x = 1 / 0
