@@ -6,7 +6,7 @@
 #ifndef GILD_MODULES_H
 #define GILD_MODULES_H
 
-#include "object.h"
+#include "vm.h"
 
 /* Adds a builtin function per entry of `defs` (terminated by {NULL, NULL}). */
 int module_add_functions(TState *ts, Obj *module, const MethodDef *defs);
@@ -17,5 +17,14 @@ int module_add(TState *ts, Obj *module, const char *name, Value v);
 int module_add_owned(TState *ts, Obj *module, const char *name, Value v);
 /* Same as module_add_owned, for an Obj * that may be NULL (allocation failed). */
 int module_add_obj(TState *ts, Obj *module, const char *name, Obj *o);
+
+/* CPython's METH_NOARGS check: "time.time() takes no arguments (1 given)". */
+int module_no_args(TState *ts, const char *qualname, int nargs, Obj *kwargs);
+/* A float from an int or float argument ("must be real number, not str"). */
+int module_real_arg(TState *ts, Value v, double *out);
+
+/* The module definitions of the mod_*.c files. */
+extern const NativeModuleDef mod_sys_def, mod_time_def, mod_math_def, mod_json_def,
+    mod_os_def, mod_os_path_def, mod_gc_def;
 
 #endif

@@ -1,0 +1,90 @@
+/*
+ * mod_time.c - the time module: clocks and sleep.
+ *
+ * sleep blocks in exactly one place, sleep_blocking, so the GIL can be
+ * released around it (issue 4).
+ */
+#include <errno.h>
+#include <math.h>
+#include <time.h>
+
+#include "modules.h"
+
+static int64_t clock_ns(clockid_t id) {
+  struct timespec t;
+  clock_gettime(id, &t);
+  return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The blocking call: nanosleep, resumed after signals for the remainder. */
+static void sleep_blocking(double secs) {
+  struct timespec req, rem;
+  req.tv_sec = (time_t)secs;
+  req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
+  if (req.tv_nsec >= 1000000000) req.tv_nsec = 999999999;
+  while (nanosleep(&req, &rem) != 0 && errno == EINTR) req = rem;
+}
+
+static int clock_value(TState *ts, const char *qualname, int nargs, Obj *kwargs, clockid_t id,
+                       bool ns, Value *out) {
+  if (module_no_args(ts, qualname, nargs, kwargs) < 0) return -1;
+  int64_t t = clock_ns(id);
+  *out = ns ? v_int(t) : v_float((double)t / 1e9);
+  return 0;
+}
+
+#define CLOCK_FN(fn, qual, id, ns)                                                          \
+  static int fn(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,          \
+                Value *out) {                                                               \
+    (void)self;                                                                             \
+    (void)args;                                                                             \
+    return clock_value(ts, qual, nargs, kwargs, id, ns, out);                               \
+  }
+
+CLOCK_FN(time_time, "time.time", CLOCK_REALTIME, false)
+CLOCK_FN(time_time_ns, "time.time_ns", CLOCK_REALTIME, true)
+CLOCK_FN(time_monotonic, "time.monotonic", CLOCK_MONOTONIC, false)
+CLOCK_FN(time_monotonic_ns, "time.monotonic_ns", CLOCK_MONOTONIC, true)
+CLOCK_FN(time_perf_counter, "time.perf_counter", CLOCK_MONOTONIC, false)
+CLOCK_FN(time_perf_counter_ns, "time.perf_counter_ns", CLOCK_MONOTONIC, true)
+CLOCK_FN(time_process_time, "time.process_time", CLOCK_PROCESS_CPUTIME_ID, false)
+
+static int time_sleep(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                      Value *out) {
+  (void)self;
+  if (kwargs && ((DictObj *)kwargs)->used)
+    return vm_raise(ts, &TypeError_Type, "time.sleep() takes no keyword arguments");
+  if (nargs != 1)
+    return vm_raise(ts, &TypeError_Type, "time.sleep() takes exactly one argument (%d given)",
+                    nargs);
+  Value v = args[0];
+  double secs;
+  if (v_is_float(v)) secs = v.as.f;
+  else if (v_is_int(v) || v_is_bool(v)) secs = (double)v.as.i;
+  else
+    return vm_raise(ts, &TypeError_Type, "'%s' object cannot be interpreted as an integer",
+                    v_type(v)->name);
+  if (isnan(secs)) return vm_raise(ts, &ValueError_Type, "Invalid value NaN (not a number)");
+  if (secs < 0) return vm_raise(ts, &ValueError_Type, "sleep length must be non-negative");
+  if (secs > 9.2e9)
+    return vm_raise(ts, &OverflowError_Type, "timestamp too large to convert to C _PyTime_t");
+  sleep_blocking(secs);
+  *out = v_none();
+  return 0;
+}
+
+static const MethodDef time_functions[] = {
+    {"time", time_time},
+    {"time_ns", time_time_ns},
+    {"monotonic", time_monotonic},
+    {"monotonic_ns", time_monotonic_ns},
+    {"perf_counter", time_perf_counter},
+    {"perf_counter_ns", time_perf_counter_ns},
+    {"process_time", time_process_time},
+    {"sleep", time_sleep},
+    {NULL, NULL},
+};
+
+static int time_init(TState *ts, Obj *m) { return module_add_functions(ts, m, time_functions); }
+
+const NativeModuleDef mod_time_def = {"time", time_init};
