@@ -1,0 +1,6 @@
+# expect: SyntaxError: async functions are not supported
+# at: 4:5
+def outer():
+    async def inner():
+        return 1
+    return inner

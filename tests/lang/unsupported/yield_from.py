@@ -1,0 +1,5 @@
+# expect: SyntaxError: yield expressions are not supported
+# at: 4:5
+def gen():
+    yield from [1, 2]
+print(list(gen()))

@@ -1,0 +1,5 @@
+# expect: SyntaxError: yield expressions are not supported
+# at: 4:9
+def gen():
+    x = yield 1
+    print(x)
