@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Interpreter speed of gild's VM against python3 and lua5.4 (and node/ruby, which the peer
+# harness also times): countdown(50_000_000) and recursive fib(30), via the peer harness
+# ../shared/peers/vm.sh with gild added as a row (VM_CMD='<gild> run').
+#
+#   bench/vm/run.sh [PATH/TO/gild]      # default: ./build/gild, then ./build-*/gild
+#
+# Prints the harness's markdown table, then the ratios of gild against python3 and lua5.4
+# on net times (start-up subtracted): ratio > 1 means gild is faster. Never fails a build:
+# a missing harness or binary is reported and the script exits 0.
+# Env: PEERS_DIR (default: <repo>/../shared/peers, then /work/shared/peers), and the
+# harness's own knobs (VM_RUNS, VM_CPU, PYTHON).
+set -u -o pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+
+GILD="${1:-}"
+if [ -z "$GILD" ]; then
+  for c in "$ROOT/build/gild" "$ROOT"/build-*/gild; do
+    if [ -x "$c" ]; then GILD="$c"; break; fi
+  done
+fi
+if [ -z "$GILD" ] || [ ! -x "$GILD" ]; then
+  echo "bench/vm: no gild binary (pass its path, or build into $ROOT/build)" >&2
+  exit 0
+fi
+GILD="$(cd "$(dirname "$GILD")" && pwd)/$(basename "$GILD")"
+
+PEERS="${PEERS_DIR:-}"
+if [ -z "$PEERS" ]; then
+  for c in "$ROOT/../shared/peers" /work/shared/peers; do
+    if [ -x "$c/vm.sh" ]; then PEERS="$c"; break; fi
+  done
+fi
+if [ -z "$PEERS" ] || [ ! -x "$PEERS/vm.sh" ]; then
+  echo "bench/vm: peer harness vm.sh not found (set PEERS_DIR)" >&2
+  exit 0
+fi
+
+OUT="$(mktemp /tmp/gild-bench-vm.XXXXXX)"
+trap 'rm -f "$OUT"' EXIT
+( cd "$PEERS" && VM_NAME=gild VM_CMD="$GILD run" ./vm.sh ) | tee "$OUT"
+
+# Ratios from the table's rows: | name | version | startup | countdown | cd net | fib | fib net | cpu |
+echo
+awk -F'|' '
+  function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
+  /^\| (python3|lua5\.4|gild) \|/ {
+    n = trim($2); cd[n] = trim($6); fib[n] = trim($8)
+  }
+  function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0 && a != "-" && b != "-") ? sprintf("%.2fx", a / b) : "n/a" }
+  END {
+    print "### gild vs peers (net seconds; ratio = peer time / gild time, > 1 means gild is faster)"
+    print ""
+    print "| benchmark | gild s | python3 s | lua5.4 s | vs python3 | vs lua5.4 |"
+    print "|---|---:|---:|---:|---:|---:|"
+    printf "| countdown(50M) | %s | %s | %s | %s | %s |\n", cd["gild"], cd["python3"], cd["lua5.4"], ratio(cd["python3"], cd["gild"]), ratio(cd["lua5.4"], cd["gild"])
+    printf "| fib(30) | %s | %s | %s | %s | %s |\n", fib["gild"], fib["python3"], fib["lua5.4"], ratio(fib["python3"], fib["gild"]), ratio(fib["lua5.4"], fib["gild"])
+    print ""
+    print "Goals (issue 3): faster than lua5.4 on both (ratio > 1), at least 5x faster than python3."
+  }' "$OUT"
+exit 0
