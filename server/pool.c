@@ -1,0 +1,314 @@
+/*
+ * pool.c - worker threads and the batched loop <-> worker handoff (the
+ * algorithm is described in pool.h).
+ */
+#include "pool.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pool_worker {
+  gild_pool *pool;
+  int index;
+  pthread_t tid;
+  int created;
+} pool_worker;
+
+struct gild_pool {
+  uv_loop_t *loop;
+  gild_handler_ops *ops;
+  gild_pool_done_cb done;
+  void *done_arg;
+  size_t queue_size;
+
+  /* Loop-local batch: tasks submitted during this loop pass. */
+  gild_pool_task *batch_head, *batch_tail;
+  size_t batch_n;
+
+  /* Shared queue, under mu. q_n is also read without the lock by the loop
+   * for the queue-full check, hence atomic. */
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+  gild_pool_task *q_head, *q_tail;
+  atomic_size_t q_n;
+  int idle;     /* workers blocked in cond_wait */
+  int waking;   /* workers signalled but not yet running */
+  int stopping;
+  int started;  /* workers past thread_start, for gild_pool_create */
+  int start_rc;
+  char start_err[128];
+
+  /* Finished tasks, under done_mu. */
+  pthread_mutex_t done_mu;
+  gild_pool_task *d_head, *d_tail;
+  int d_signaled; /* an async is on its way: no more sends needed */
+
+  uv_async_t async;
+  uv_prepare_t prepare;
+  uv_check_t check;
+  int handles_open;
+
+  int threads;
+  pool_worker *workers;
+};
+
+static void pool_push_done(gild_pool *p, gild_pool_task *t) {
+  int notify;
+  t->next = NULL;
+  pthread_mutex_lock(&p->done_mu);
+  if (p->d_tail)
+    p->d_tail->next = t;
+  else
+    p->d_head = t;
+  p->d_tail = t;
+  notify = !p->d_signaled;
+  p->d_signaled = 1;
+  pthread_mutex_unlock(&p->done_mu);
+  /* Only the worker that made the list non-empty since the loop's last
+   * drain pays for the eventfd write. */
+  if (notify)
+    uv_async_send(&p->async);
+}
+
+static void *pool_worker_main(void *arg) {
+  pool_worker *w = arg;
+  gild_pool *p = w->pool;
+  gild_handler_ops *ops = p->ops;
+  void *tstate = NULL;
+  int rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;
+
+  pthread_mutex_lock(&p->mu);
+  p->started++;
+  if (rc < 0 && p->start_rc == 0) {
+    p->start_rc = rc;
+    snprintf(p->start_err, sizeof(p->start_err), "worker %d: thread_start failed (%d)", w->index,
+             rc);
+  }
+  pthread_cond_broadcast(&p->cv);
+  if (rc < 0) {
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+  }
+  for (;;) {
+    gild_pool_task *t;
+    while (!p->stopping && p->q_head == NULL) {
+      p->idle++;
+      pthread_cond_wait(&p->cv, &p->mu);
+      p->idle--;
+      if (p->waking > 0)
+        p->waking--;
+    }
+    if (p->stopping)
+      break;
+    t = p->q_head;
+    p->q_head = t->next;
+    if (p->q_head == NULL)
+      p->q_tail = NULL;
+    atomic_fetch_sub_explicit(&p->q_n, 1, memory_order_relaxed);
+    /* More work than this worker: pass the wake-up on, once, so the loop
+     * never has to signal more than one thread per pass. */
+    if (p->q_head != NULL && p->idle > p->waking) {
+      p->waking++;
+      pthread_cond_signal(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+
+    ops->handle(ops->ctx, tstate, t->req, t->resp);
+    pool_push_done(p, t);
+
+    pthread_mutex_lock(&p->mu);
+  }
+  pthread_mutex_unlock(&p->mu);
+  if (ops->thread_stop)
+    ops->thread_stop(ops->ctx, tstate);
+  return NULL;
+}
+
+/* Moves the loop-local batch into the shared queue with one lock. */
+static void pool_flush(gild_pool *p) {
+  if (p->batch_n == 0)
+    return;
+  pthread_mutex_lock(&p->mu);
+  if (p->q_tail)
+    p->q_tail->next = p->batch_head;
+  else
+    p->q_head = p->batch_head;
+  p->q_tail = p->batch_tail;
+  atomic_fetch_add_explicit(&p->q_n, p->batch_n, memory_order_relaxed);
+  /* A worker already woken (or busy, idle == 0) will find the new tasks
+   * itself; only wake when nobody is on the way. */
+  if (p->idle > 0 && p->waking == 0) {
+    p->waking++;
+    pthread_cond_signal(&p->cv);
+  }
+  pthread_mutex_unlock(&p->mu);
+  p->batch_head = p->batch_tail = NULL;
+  p->batch_n = 0;
+}
+
+/* Runs before the loop blocks in poll: tasks submitted from timer or
+ * write callbacks (outside the poll phase) must not wait a whole pass. */
+static void pool_on_prepare(uv_prepare_t *h) {
+  pool_flush(h->data);
+}
+
+/* Runs right after poll: everything parsed in this pass goes out at once. */
+static void pool_on_check(uv_check_t *h) {
+  pool_flush(h->data);
+}
+
+static void pool_drain_done(gild_pool *p) {
+  gild_pool_task *t;
+  pthread_mutex_lock(&p->done_mu);
+  t = p->d_head;
+  p->d_head = p->d_tail = NULL;
+  p->d_signaled = 0;
+  pthread_mutex_unlock(&p->done_mu);
+  while (t) {
+    gild_pool_task *next = t->next;
+    p->done(t, p->done_arg);
+    t = next;
+  }
+}
+
+static void pool_on_async(uv_async_t *h) {
+  pool_drain_done(h->data);
+}
+
+static void pool_on_close(uv_handle_t *h) {
+  gild_pool *p = h->data;
+  p->handles_open--;
+}
+
+int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
+                     gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg, char *err,
+                     size_t errlen) {
+  gild_pool *p;
+  int i, rc;
+  *out = NULL;
+  if (threads < 1 || queue_size < 1 || ops == NULL || ops->handle == NULL) {
+    snprintf(err, errlen, "pool: need at least one thread, a queue and a handle function");
+    return GILD_EINVAL;
+  }
+  p = calloc(1, sizeof(*p));
+  if (p == NULL || (p->workers = calloc((size_t)threads, sizeof(*p->workers))) == NULL) {
+    free(p);
+    snprintf(err, errlen, "pool: out of memory");
+    return GILD_ENOMEM;
+  }
+  p->loop = loop;
+  p->ops = ops;
+  p->done = done;
+  p->done_arg = done_arg;
+  p->queue_size = queue_size;
+  p->threads = threads;
+  atomic_init(&p->q_n, 0);
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->cv, NULL);
+  pthread_mutex_init(&p->done_mu, NULL);
+
+  uv_async_init(loop, &p->async, pool_on_async);
+  uv_prepare_init(loop, &p->prepare);
+  uv_check_init(loop, &p->check);
+  p->async.data = p->prepare.data = p->check.data = p;
+  p->handles_open = 3;
+  uv_prepare_start(&p->prepare, pool_on_prepare);
+  uv_check_start(&p->check, pool_on_check);
+  /* The pool's handles must not keep the loop alive on their own. */
+  uv_unref((uv_handle_t *)&p->async);
+  uv_unref((uv_handle_t *)&p->prepare);
+  uv_unref((uv_handle_t *)&p->check);
+
+  for (i = 0; i < threads; i++) {
+    p->workers[i].pool = p;
+    p->workers[i].index = i;
+    rc = pthread_create(&p->workers[i].tid, NULL, pool_worker_main, &p->workers[i]);
+    if (rc != 0) {
+      pthread_mutex_lock(&p->mu);
+      p->started += threads - i; /* the ones never created count as done */
+      if (p->start_rc == 0) {
+        p->start_rc = GILD_ENOMEM;
+        snprintf(p->start_err, sizeof(p->start_err), "pool: cannot create worker %d: %s", i,
+                 strerror(rc));
+      }
+      pthread_mutex_unlock(&p->mu);
+      break;
+    }
+    p->workers[i].created = 1;
+  }
+  /* Wait until every worker ran thread_start, so a runtime that cannot set
+   * up a thread fails start-up instead of the first request. */
+  pthread_mutex_lock(&p->mu);
+  while (p->started < threads)
+    pthread_cond_wait(&p->cv, &p->mu);
+  rc = p->start_rc;
+  if (rc != 0)
+    snprintf(err, errlen, "%s", p->start_err);
+  pthread_mutex_unlock(&p->mu);
+  if (rc != 0) {
+    gild_pool_stop(p);
+    /* The handles are closing; the caller's loop run finishes that. */
+    *out = p;
+    return rc;
+  }
+  *out = p;
+  return 0;
+}
+
+int gild_pool_full(const gild_pool *p) {
+  return atomic_load_explicit(&p->q_n, memory_order_relaxed) + p->batch_n >= p->queue_size;
+}
+
+int gild_pool_submit(gild_pool *p, gild_pool_task *t) {
+  if (p->stopping || gild_pool_full(p))
+    return GILD_ENOMEM;
+  t->next = NULL;
+  if (p->batch_tail)
+    p->batch_tail->next = t;
+  else
+    p->batch_head = t;
+  p->batch_tail = t;
+  p->batch_n++;
+  return 0;
+}
+
+void gild_pool_stop(gild_pool *p) {
+  int i;
+  gild_pool_task *t;
+  if (p->stopping)
+    return;
+  pthread_mutex_lock(&p->mu);
+  p->stopping = 1;
+  pthread_cond_broadcast(&p->cv);
+  pthread_mutex_unlock(&p->mu);
+  for (i = 0; i < p->threads; i++)
+    if (p->workers[i].created)
+      pthread_join(p->workers[i].tid, NULL);
+  /* Workers are gone: hand back whatever they never took or finished. */
+  pool_flush(p);
+  pool_drain_done(p);
+  t = p->q_head;
+  p->q_head = p->q_tail = NULL;
+  atomic_store(&p->q_n, 0);
+  while (t) {
+    gild_pool_task *next = t->next;
+    p->done(t, p->done_arg);
+    t = next;
+  }
+  uv_close((uv_handle_t *)&p->async, pool_on_close);
+  uv_close((uv_handle_t *)&p->prepare, pool_on_close);
+  uv_close((uv_handle_t *)&p->check, pool_on_close);
+}
+
+void gild_pool_free(gild_pool *p) {
+  if (p == NULL)
+    return;
+  pthread_mutex_destroy(&p->mu);
+  pthread_cond_destroy(&p->cv);
+  pthread_mutex_destroy(&p->done_mu);
+  free(p->workers);
+  free(p);
+}

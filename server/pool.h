@@ -1,0 +1,60 @@
+/*
+ * pool.h - the worker pool: N threads running handlers on complete requests
+ * taken from a bounded queue, with a batched handoff in both directions.
+ *
+ * Submit side (loop thread): gild_pool_submit only links the task into a
+ * loop-local batch, no lock, no wake-up. A uv_prepare and a uv_check handle
+ * flush the batch once per loop pass: one short mutex section splices the
+ * whole batch into the shared queue and signals one idle worker, and only if
+ * no worker is already on its way (woken but not yet running). A worker that
+ * takes a task and sees more queued wakes one more idle worker, so the
+ * fan-out cost lands on the workers, not on the loop.
+ *
+ * Return side (workers): a finished task is appended to a done list under
+ * its own mutex; only the worker that makes the list non-empty (since the
+ * loop last drained it) calls uv_async_send. The loop's async callback takes
+ * the whole list at once and calls `done` for every task in it.
+ *
+ * Workers never touch a libuv handle other than through uv_async_send; the
+ * loop never waits for a worker except in gild_pool_free after the drain.
+ */
+#ifndef GILD_POOL_H
+#define GILD_POOL_H
+
+#include <stddef.h>
+#include <uv.h>
+#include "handler.h"
+
+typedef struct gild_pool gild_pool;
+
+/* Embedded in whatever the caller uses as a request; the pool runs
+ * ops->handle(ctx, tstate, req, resp) on it. */
+typedef struct gild_pool_task {
+  struct gild_pool_task *next;
+  const gild_request *req;
+  gild_response *resp;
+} gild_pool_task;
+
+/* Called on the loop thread for each finished task, in completion order. */
+typedef void (*gild_pool_done_cb)(gild_pool_task *task, void *arg);
+
+/* Starts `threads` workers (each calls ops->thread_start first) and waits
+ * until all of them started; a failing thread_start fails the whole call
+ * with a message in err. */
+int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
+                     gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg, char *err,
+                     size_t errlen);
+/* Loop thread. Returns GILD_ENOMEM (nothing queued) when the queue is full:
+ * the caller answers 503 at once. */
+int gild_pool_submit(gild_pool *p, gild_pool_task *t);
+/* Loop thread: whether one more task would be refused. */
+int gild_pool_full(const gild_pool *p);
+/* Loop thread, after the drain: stops the workers after their current task,
+ * joins them, hands every task still queued or finished back to `done`
+ * (a queued one with its response untouched) and closes the pool's handles.
+ * Call before the loop's last run so the close callbacks run. */
+void gild_pool_stop(gild_pool *p);
+/* After the loop finished: frees the pool. */
+void gild_pool_free(gild_pool *p);
+
+#endif

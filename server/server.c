@@ -1,0 +1,284 @@
+/*
+ * server.c - the server object: router and handler resolution, the
+ * listener, the cached Date, signals and the graceful drain. HTTP itself is
+ * in conn.c, the workers in pool.c.
+ *
+ * Shutdown: the first SIGTERM/SIGINT closes the listener, closes idle
+ * connections and lets the others finish what they have (their last answer
+ * says "Connection: close"); when no connection and no request is left, or
+ * the drain timeout passes (or a second signal comes), the pool is stopped
+ * and every handle closed, so uv_run returns and gild_server_run returns 0.
+ */
+#include "server.h"
+
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "conn.h"
+#include "server_state.h"
+
+static void server_update_date(gild_server *s) {
+  gild_http_date((int64_t)time(NULL), s->date);
+}
+
+static void server_on_date_timer(uv_timer_t *t) {
+  server_update_date(t->data);
+}
+
+static void server_on_connection(uv_stream_t *listener, int status) {
+  gild_server *s = listener->data;
+  if (status < 0) {
+    gild_log_error(s->log, GILD_LOG_WARN, "accept: %s", uv_strerror(status));
+    return;
+  }
+  if (s->draining)
+    return;
+  gild_conn_accept(s);
+}
+
+static void server_on_handle_closed(uv_handle_t *h) {
+  (void)h;
+}
+
+/* Stops the pool and closes the server's own handles; uv_run then returns
+ * once the last connection's close callback ran. */
+static void server_finish(gild_server *s) {
+  if (s->stopped)
+    return;
+  s->stopped = 1;
+  gild_pool_stop(s->pool);
+  uv_close((uv_handle_t *)&s->date_timer, server_on_handle_closed);
+  uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
+  uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
+  uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
+  s->handles_ready = 0;
+  gild_log_error(s->log, GILD_LOG_INFO, "stopped");
+}
+
+void gild_server_check_drained(gild_server *s) {
+  if (!s->draining || s->stopped)
+    return;
+  /* After a forced close, requests still on a worker are orphans; the
+   * pool's stop waits for them and drops their answers. */
+  if (s->n_conns == 0 && (s->inflight == 0 || s->forced))
+    server_finish(s);
+}
+
+static void server_force(gild_server *s) {
+  gild_conn *c;
+  s->forced = 1;
+  gild_log_error(s->log, GILD_LOG_WARN,
+                 "drain: closing %zu connection(s) with %llu request(s) unfinished", s->n_conns,
+                 (unsigned long long)s->inflight);
+  for (c = s->conns; c != NULL; c = gild_conn_next(c))
+    gild_conn_close(c);
+  gild_server_check_drained(s);
+}
+
+static void server_on_drain_timeout(uv_timer_t *t) {
+  server_force(t->data);
+}
+
+static void server_on_signal(uv_signal_t *h, int signum) {
+  gild_server *s = h->data;
+  gild_conn *c;
+  if (s->stopped)
+    return;
+  if (s->draining) {
+    server_force(s);
+    return;
+  }
+  s->draining = 1;
+  gild_log_error(s->log, GILD_LOG_INFO, "%s: draining %zu connection(s), %llu request(s) in flight",
+                 signum == SIGTERM ? "SIGTERM" : "SIGINT", s->n_conns,
+                 (unsigned long long)s->inflight);
+  if (s->listening) {
+    uv_close((uv_handle_t *)&s->listener, server_on_handle_closed);
+    s->listening = 0;
+  }
+  uv_timer_start(&s->drain_timer, server_on_drain_timeout, s->cfg->drain_timeout_ms, 0);
+  for (c = s->conns; c != NULL; c = gild_conn_next(c))
+    gild_conn_drain(c);
+  gild_server_check_drained(s);
+}
+
+/* Numeric IPv4, numeric IPv6, then a name ("localhost"). */
+static int server_resolve(gild_server *s, const char *host, int port,
+                          struct sockaddr_storage *ss) {
+  uv_getaddrinfo_t req;
+  struct addrinfo hints;
+  int rc;
+  memset(ss, 0, sizeof(*ss));
+  if (uv_ip4_addr(host, port, (struct sockaddr_in *)ss) == 0)
+    return 0;
+  if (uv_ip6_addr(host, port, (struct sockaddr_in6 *)ss) == 0)
+    return 0;
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  rc = uv_getaddrinfo(&s->loop, &req, NULL, host, NULL, &hints);
+  if (rc != 0)
+    return rc;
+  memcpy(ss, req.addrinfo->ai_addr, req.addrinfo->ai_addrlen);
+  if (ss->ss_family == AF_INET6)
+    ((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)port);
+  else
+    ((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)port);
+  uv_freeaddrinfo(req.addrinfo);
+  return 0;
+}
+
+static int server_listen(gild_server *s, char *err, size_t errlen) {
+  const gild_config *cfg = s->cfg;
+  struct sockaddr_storage ss;
+  int rc = server_resolve(s, cfg->listen_host, cfg->listen_port, &ss);
+  if (rc != 0) {
+    snprintf(err, errlen, "listen address '%s': %s (use an IP address or a resolvable name)",
+             cfg->listen_host, uv_strerror(rc));
+    return rc;
+  }
+  uv_tcp_init(&s->loop, &s->listener);
+  s->listener.data = s;
+  s->listening = 1;
+  rc = uv_tcp_bind(&s->listener, (const struct sockaddr *)&ss, 0);
+  if (rc == 0)
+    rc = uv_listen((uv_stream_t *)&s->listener, cfg->backlog, server_on_connection);
+  if (rc != 0) {
+    snprintf(err, errlen, "cannot listen on %s:%d: %s (pick another port with --listen)",
+             cfg->listen_host, cfg->listen_port, uv_strerror(rc));
+    return rc;
+  }
+  return 0;
+}
+
+static int server_resolve_handlers(gild_server *s, char *err, size_t errlen) {
+  const gild_config *cfg = s->cfg;
+  size_t i;
+  for (i = 0; i < cfg->n_routes; i++) {
+    const gild_route_conf *rc = &cfg->routes[i];
+    void *h = NULL;
+    char msg[256] = "";
+    int r = s->ops->resolve ? s->ops->resolve(s->ops->ctx, rc->handler, &h, msg, sizeof(msg)) : 0;
+    if (r < 0) {
+      snprintf(err, errlen, "%s:%d:%d: route '%s %s': handler '%s': %s",
+               cfg->path ? cfg->path : "(config)", rc->line, rc->column, rc->method, rc->pattern,
+               rc->handler, msg[0] ? msg : "does not resolve");
+      return r;
+    }
+    gild_router_set_handle(s->router, i, h);
+  }
+  return 0;
+}
+
+int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_ops *ops,
+                       gild_log *log, char *err, size_t errlen) {
+  gild_server *s;
+  int rc;
+  *out = NULL;
+  s = calloc(1, sizeof(*s));
+  if (s == NULL) {
+    snprintf(err, errlen, "out of memory");
+    return GILD_ENOMEM;
+  }
+  s->cfg = cfg;
+  s->ops = ops;
+  s->log = log;
+  s->healthz_len = cfg->healthz_path ? strlen(cfg->healthz_path) : 0;
+  server_update_date(s);
+  rc = gild_router_build(&s->router, cfg->routes, cfg->n_routes, err, errlen);
+  /* gild_main leaves loading the runtime to the server, which owns its
+   * lifetime: loaded here, unloaded in gild_server_free after the workers
+   * stopped. */
+  if (rc == 0 && ops->load) {
+    char msg[768] = "";
+    rc = ops->load(ops->ctx, cfg->handler_dir, msg, sizeof(msg));
+    if (rc < 0)
+      snprintf(err, errlen, "%s", msg[0] ? msg : "the handlers failed to load");
+    else
+      s->loaded = 1;
+  }
+  if (rc == 0)
+    rc = server_resolve_handlers(s, err, errlen);
+  if (rc == 0) {
+    rc = uv_loop_init(&s->loop);
+    if (rc != 0)
+      snprintf(err, errlen, "event loop: %s", uv_strerror(rc));
+    else
+      s->loop_ready = 1;
+  }
+  if (rc == 0) {
+    uv_timer_init(&s->loop, &s->date_timer);
+    uv_timer_init(&s->loop, &s->drain_timer);
+    uv_signal_init(&s->loop, &s->sigterm);
+    uv_signal_init(&s->loop, &s->sigint);
+    s->date_timer.data = s->drain_timer.data = s->sigterm.data = s->sigint.data = s;
+    s->handles_ready = 1;
+    rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size, ops,
+                          gild_conn_task_done, s, err, errlen);
+  }
+  if (rc == 0)
+    rc = server_listen(s, err, errlen);
+  if (rc != 0) {
+    gild_server_free(s);
+    return rc;
+  }
+  *out = s;
+  return 0;
+}
+
+int gild_server_port(const gild_server *s) {
+  struct sockaddr_storage ss;
+  int len = sizeof(ss);
+  if (!s->listening || uv_tcp_getsockname(&s->listener, (struct sockaddr *)&ss, &len) != 0)
+    return -1;
+  if (ss.ss_family == AF_INET6)
+    return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+  return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int gild_server_run(gild_server *s) {
+  /* A client that vanishes mid-write must cost an EPIPE, not the process. */
+  signal(SIGPIPE, SIG_IGN);
+  uv_signal_start(&s->sigterm, server_on_signal, SIGTERM);
+  uv_signal_start(&s->sigint, server_on_signal, SIGINT);
+  uv_timer_start(&s->date_timer, server_on_date_timer, 1000, 1000);
+  uv_unref((uv_handle_t *)&s->date_timer);
+  uv_run(&s->loop, UV_RUN_DEFAULT);
+  return 0;
+}
+
+void gild_server_free(gild_server *s) {
+  gild_conn *c;
+  if (s == NULL)
+    return;
+  if (s->loop_ready) {
+    for (c = s->conns; c != NULL; c = gild_conn_next(c))
+      gild_conn_close(c);
+    if (s->listening) {
+      uv_close((uv_handle_t *)&s->listener, server_on_handle_closed);
+      s->listening = 0;
+    }
+    if (s->pool)
+      gild_pool_stop(s->pool);
+    if (s->handles_ready) {
+      uv_close((uv_handle_t *)&s->date_timer, server_on_handle_closed);
+      uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
+      uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
+      uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
+      s->handles_ready = 0;
+    }
+    /* Lets every close callback run before the loop goes away. */
+    uv_run(&s->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&s->loop);
+  }
+  gild_pool_free(s->pool);
+  if (s->loaded && s->ops->unload)
+    s->ops->unload(s->ops->ctx);
+  if (s->router)
+    gild_router_free(s->router);
+  free(s);
+}
