@@ -72,7 +72,7 @@ static int parse_spec(TState *ts, const char *s, size_t n, char default_align,
   /* A fill character may be any code point, so decode the first one. */
   if (n > 0) {
     size_t p1 = 0;
-    uint32_t c0 = utf8_next(s, &p1);
+    uint32_t c0 = tb_utf8_next(s, &p1);
     if (p1 < n && is_align((unsigned char)s[p1])) {
       sp->fill = c0;
       sp->align = s[p1];
@@ -135,7 +135,7 @@ static int unknown_code(TState *ts, char type, const char *tname) {
 
 static void put_fill(TextBuf *b, uint32_t fill, int64_t count) {
   char enc[4];
-  size_t n = utf8_encode(fill, enc);
+  size_t n = tb_utf8_encode(fill, enc);
   if (count > 0) tb_repeat(b, enc, n, (size_t)count);
 }
 
@@ -383,7 +383,7 @@ static int format_int_spec(TState *ts, int64_t v, const char *tname, const Spec 
                       "Alternate form (#) not allowed with integer format specifier 'c'");
     if (v < 0 || v > 0x10FFFF)
       return vm_raise(ts, &OverflowError_Type, "%%c arg not in range(0x110000)");
-    np.ndigits = (int64_t)utf8_encode((uint32_t)v, digits);
+    np.ndigits = (int64_t)tb_utf8_encode((uint32_t)v, digits);
     np.digits_cps = 1;
     put_number(b, sp, &np);
     return 0;
@@ -419,7 +419,7 @@ static int format_str_spec(TState *ts, StrObj *s, const Spec *sp, TextBuf *b) {
     return vm_raise(ts, &ValueError_Type, "'=' alignment not allowed in string format specifier");
   int64_t len = (int64_t)s->length;
   if (sp->precision >= 0 && sp->precision < len) len = sp->precision;
-  size_t nbytes = str_cp_offset(s, len);
+  size_t nbytes = tb_cp_offset(s, len);
   int64_t pad = sp->width > len ? sp->width - len : 0;
   int64_t lpad = sp->align == '>' ? pad : sp->align == '^' ? pad / 2 : 0;
   put_fill(b, sp->fill, lpad);
@@ -473,7 +473,7 @@ static int ascii_of(TState *ts, Value v, Value *out) {
   TextBuf b;
   tb_init(&b);
   for (size_t pos = 0; pos < s->size;) {
-    uint32_t cp = utf8_next(s->data, &pos);
+    uint32_t cp = tb_utf8_next(s->data, &pos);
     char esc[16];
     if (cp < 0x80) { tb_putc(&b, (char)cp); continue; }
     if (cp < 0x100) snprintf(esc, sizeof esc, "\\x%02x", cp);
@@ -598,7 +598,7 @@ static int pct_text(TState *ts, const PctSpec *ps, char type, Value v, TextBuf *
   StrObj *so = as_str(s);
   int64_t len = (int64_t)so->length;
   if (ps->prec >= 0 && ps->prec < len) len = ps->prec;
-  pct_put(b, ps, "", "", so->data, str_cp_offset(so, len), len, false);
+  pct_put(b, ps, "", "", so->data, tb_cp_offset(so, len), len, false);
   v_decref(s);
   return 0;
 }
@@ -609,7 +609,7 @@ static int pct_char(TState *ts, const PctSpec *ps, Value v, TextBuf *b) {
   if (v_is_int(v) || v_is_bool(v)) {
     if (v.as.i < 0 || v.as.i > 0x10FFFF)
       return vm_raise(ts, &OverflowError_Type, "%%c arg not in range(0x110000)");
-    n = utf8_encode((uint32_t)v.as.i, enc);
+    n = tb_utf8_encode((uint32_t)v.as.i, enc);
   } else if (v_is_type(v, &StrType) && as_str(v)->length == 1) {
     n = as_str(v)->size;
     memcpy(enc, as_str(v)->data, n);
@@ -687,7 +687,7 @@ static int pct_one(TState *ts, PctCtx *c, const char *s, size_t n, size_t *pos, 
   while (*pos < n && (s[*pos] == 'h' || s[*pos] == 'l' || s[*pos] == 'L')) (*pos)++;
   if (*pos >= n) return vm_raise(ts, &ValueError_Type, "incomplete format");
   size_t tpos = *pos;
-  uint32_t type = utf8_next(s, pos);
+  uint32_t type = tb_utf8_next(s, pos);
   Value arg;
   if (pct_next_arg(ts, c, &arg) < 0) return -1;
   switch (type) {
@@ -700,7 +700,7 @@ static int pct_one(TState *ts, PctCtx *c, const char *s, size_t n, size_t *pos, 
   default:
     return vm_raise(ts, &ValueError_Type,
                     "unsupported format character '%.*s' (0x%x) at index %lld",
-                    (int)(*pos - tpos), s + tpos, type, (long long)utf8_count(s, tpos));
+                    (int)(*pos - tpos), s + tpos, type, (long long)tb_utf8_count(s, tpos));
   }
 }
 

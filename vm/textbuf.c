@@ -43,7 +43,7 @@ void tb_puts(TextBuf *b, const char *s) { tb_put(b, s, strlen(s)); }
 
 void tb_put_cp(TextBuf *b, uint32_t cp) {
   char tmp[4];
-  tb_put(b, tmp, utf8_encode(cp, tmp));
+  tb_put(b, tmp, tb_utf8_encode(cp, tmp));
 }
 
 void tb_repeat(TextBuf *b, const char *s, size_t n, size_t times) {
@@ -71,7 +71,7 @@ Obj *tb_finish_bytes(TState *ts, TextBuf *b) {
   return o;
 }
 
-uint32_t utf8_next(const char *s, size_t *pos) {
+uint32_t tb_utf8_next(const char *s, size_t *pos) {
   const unsigned char *p = (const unsigned char *)s + *pos;
   uint32_t c = p[0];
   if (c < 0x80) { *pos += 1; return c; }
@@ -85,7 +85,7 @@ uint32_t utf8_next(const char *s, size_t *pos) {
          ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3F);
 }
 
-size_t utf8_encode(uint32_t cp, char out[4]) {
+size_t tb_utf8_encode(uint32_t cp, char out[4]) {
   if (cp < 0x80) { out[0] = (char)cp; return 1; }
   if (cp < 0x800) {
     out[0] = (char)(0xC0 | (cp >> 6));
@@ -105,21 +105,21 @@ size_t utf8_encode(uint32_t cp, char out[4]) {
   return 4;
 }
 
-size_t str_cp_offset(const StrObj *s, int64_t index) {
+size_t tb_cp_offset(const StrObj *s, int64_t index) {
   if (s->ascii) return (size_t)index;
   size_t pos = 0;
-  for (int64_t i = 0; i < index && pos < s->size; i++) utf8_next(s->data, &pos);
+  for (int64_t i = 0; i < index && pos < s->size; i++) tb_utf8_next(s->data, &pos);
   return pos;
 }
 
-int64_t utf8_count(const char *s, size_t nbytes) {
+int64_t tb_utf8_count(const char *s, size_t nbytes) {
   int64_t n = 0;
   for (size_t i = 0; i < nbytes; i++)
     if (((unsigned char)s[i] & 0xC0) != 0x80) n++;
   return n;
 }
 
-bool cp_is_space(uint32_t cp) {
+bool tb_is_space(uint32_t cp) {
   if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x1F);
   return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
          cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;

@@ -35,14 +35,20 @@ Obj *tb_finish_str(TState *ts, TextBuf *b);
 Obj *tb_finish_bytes(TState *ts, TextBuf *b);
 
 /* UTF-8. Strings are valid UTF-8 by construction (str_new's contract). */
-uint32_t utf8_next(const char *s, size_t *pos);  /* decodes at *pos, advances */
-size_t utf8_encode(uint32_t cp, char out[4]);
+uint32_t tb_utf8_next(const char *s, size_t *pos);  /* decodes at *pos, advances */
+size_t tb_utf8_encode(uint32_t cp, char out[4]);
 /* Byte offset of code point `index` (0 <= index <= length) in a str. */
-size_t str_cp_offset(const StrObj *s, int64_t index);
+size_t tb_cp_offset(const StrObj *s, int64_t index);
 /* Number of code points in s[0..nbytes). */
-int64_t utf8_count(const char *s, size_t nbytes);
+int64_t tb_utf8_count(const char *s, size_t nbytes);
 
 /* Python's str.isspace() set of code points. */
-bool cp_is_space(uint32_t cp);
+bool tb_is_space(uint32_t cp);
+
+/* Simple case mappings and codec names, defined in str_methods.c and shared
+ * with bytes.c. tb_codec_name: "utf-8", "ascii", "latin-1" or NULL. */
+uint32_t tb_cp_lower(uint32_t c);
+uint32_t tb_cp_upper(uint32_t c);
+const char *tb_codec_name(const char *name);
 
 #endif
