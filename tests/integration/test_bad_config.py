@@ -23,8 +23,12 @@ def run_config(text, name):
     path = os.path.join(TMP, name + ".json")
     with open(path, "w") as f:
         f.write(text)
-    p = subprocess.run([BIN, "--config", path, "--listen", "127.0.0.1:0"], stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=30)
+    try:
+        p = subprocess.run([BIN, "--config", path, "--listen", "127.0.0.1:0"], stdin=subprocess.DEVNULL,
+                           capture_output=True, timeout=10)
+    except subprocess.TimeoutExpired as e:
+        raise AssertionError("%s: server still running 10 s after start with a bad config (stdout %r)"
+                             % (name, (e.stdout or b"")[:200]))
     return path, p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -76,7 +80,7 @@ def test_unknown_handler():
 
 def test_missing_file():
     p = subprocess.run([BIN, "--config", os.path.join(TMP, "does-not-exist.json")], stdin=subprocess.DEVNULL,
-                       capture_output=True, timeout=30)
+                       capture_output=True, timeout=10)
     eq(p.returncode, 2, "exit status for a missing config file")
     check(b"does-not-exist.json" in p.stderr, "stderr does not name the file: %r" % p.stderr[:300])
 

@@ -11,8 +11,8 @@ from gildtest import (Closed, Conn, Server, args, assert_std_headers, check, eq,
                       make_config, run_cases, wait_server_read)
 
 BIN, SRC = args()
-SLEEP_MS = 1500
-QUICK = 0.5   # "at once": well under SLEEP_MS even on a sanitizer build
+SLEEP_MS = 2500
+QUICK = 1.0   # "at once": well under SLEEP_MS even on a sanitizer build
 
 
 def test_queue_full_503():
