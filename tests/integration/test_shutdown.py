@@ -89,13 +89,17 @@ def test_drain_timeout_bounds_shutdown():
         check(wait_server_read(srv.port, [c.local_port()], 5.0), "server did not read the request")
         t0 = time.monotonic()
         srv.signal(signal.SIGTERM)
+        # The unfinished request's connection is closed when drain_ms is up ...
+        check(c.wait_closed(2.5), "connection with an unfinished request still open 2.5 s after SIGTERM "
+                                  "with drain_ms=300")
+        closed_after = time.monotonic() - t0
         rc = srv.wait(10)
         dt = time.monotonic() - t0
         check(rc is not None, "server did not exit within 10 s with drain_ms=300")
-        # The worker may still be inside the 3 s sleep; exiting then is the
-        # point of the bound. Exit status may be 0 or an error code; it must be
-        # well before the request would have finished.
-        check(dt < 2.8, "exit took %.2fs, longer than the 3 s request: drain_ms not honoured" % dt)
+        # ... and the process exits then too, not when the handler returns: a
+        # handler that never returns must not hold a stop (or a deploy) forever.
+        check(dt < 2.5, "process exited %.2fs after SIGTERM (connection closed after %.2fs): the exit waits "
+                        "for the 3 s handler instead of being bounded by drain_ms=300" % (dt, closed_after))
         c.close()
     finally:
         if srv.proc.poll() is None:
