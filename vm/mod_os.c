@@ -22,6 +22,7 @@ extern char **environ;
 /* ---- the blocking calls ------------------------------------------------------------------ */
 
 static int fs_stat(const char *path, struct stat *st) { return stat(path, st) == 0 ? 0 : errno; }
+static int fs_unlink(const char *path) { return unlink(path) == 0 ? 0 : errno; }
 static DIR *fs_opendir(const char *path) { return opendir(path); }
 static struct dirent *fs_readdir(DIR *d) { return readdir(d); }
 
@@ -29,6 +30,7 @@ static struct dirent *fs_readdir(DIR *d) { return readdir(d); }
 
 static int raise_oserror(TState *ts, int err, Value filename) {
   Type *t = err == ENOENT ? &FileNotFoundError_Type
+            : err == EISDIR ? &IsADirectoryError_Type
             : err == ENOTDIR ? &NotADirectoryError_Type
             : (err == EACCES || err == EPERM) ? &PermissionError_Type
                                               : &OSError_Type;
@@ -148,6 +150,17 @@ static int os_stat(TState *ts, Value self, const Value *args, int nargs, Obj *kw
   return 0;
 }
 
+static int os_remove(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                     Value *out) {
+  (void)self;
+  const char *path;
+  if (one_path(ts, "remove", args, nargs, kwargs, &path) < 0) return -1;
+  int err = fs_unlink(path);
+  if (err) return raise_oserror(ts, err, args[0]);
+  *out = v_none();
+  return 0;
+}
+
 static int os_getpid(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
   (void)self;
@@ -224,7 +237,7 @@ static Obj *environ_dict(TState *ts) {
 
 static const MethodDef os_functions[] = {
     {"getpid", os_getpid}, {"getcwd", os_getcwd}, {"listdir", os_listdir}, {"stat", os_stat},
-    {NULL, NULL},
+    {"remove", os_remove}, {"unlink", os_remove}, {NULL, NULL},
 };
 
 /* `import os` binds os.path too, as CPython does; the same module object
@@ -266,8 +279,10 @@ static int path_join(TState *ts, Value self, const Value *args, int nargs, Obj *
     return vm_raise(ts, &TypeError_Type, "join() missing 1 required positional argument: 'a'");
   size_t cap = 1;
   for (int i = 0; i < nargs; i++) {
-    const char *p;
-    if (need_path(ts, args[i], &p) < 0) return -1;
+    if (!v_is_type(args[i], &StrType))
+      return vm_raise(ts, &TypeError_Type,
+                      "join() argument must be str, bytes, or os.PathLike object, not '%s'",
+                      v_type(args[i])->name);
     cap += as_str(args[i])->size + 1;
   }
   char *buf = malloc(cap);
