@@ -1,0 +1,111 @@
+/*
+ * code.h - compiled code, functions, closures' cells, and the interpreter's
+ * frames.
+ *
+ * A CodeObj is what the compiler makes of one function body (or a module):
+ * its bytecode, constants, names, and the layout of its frame. A
+ * FunctionObj pairs a code object with the globals it runs in, its default
+ * values and its closure.
+ */
+#ifndef GILD_CODE_H
+#define GILD_CODE_H
+
+#include "object.h"
+#include "opcodes.h"
+
+enum {
+  CO_VARARGS = 1 << 0, /* *args */
+  CO_VARKW = 1 << 1,   /* **kwargs */
+  CO_MODULE = 1 << 2,
+  CO_SIMPLE = 1 << 3,  /* no cells, no */
+};
+
+/* One entry of the exception table: an instruction in [start, end) that
+ * raises jumps to `target` with the value stack cut to `depth` items and
+ * the exception pushed. Zero cost when nothing is raised. */
+typedef struct ExcEntry {
+  uint32_t start, end, target, depth;
+} ExcEntry;
+
+/* LOAD_GLOBAL's inline cache: where the name was found last time. */
+typedef struct GlobalCache {
+  uint64_t globals_version; /* for hits in builtins: globals unchanged */
+  int64_t index;            /* entry position in globals (>= 0) or builtins (~pos) */
+} GlobalCache;
+
+typedef struct CodeObj {
+  Obj ob;
+  uint32_t *code;
+  int ncode;
+  int *lines;          /* source line of each word */
+  Value *consts;
+  int nconsts;
+  Obj **names;         /* interned str, for globals and attributes */
+  int nnames;
+  Obj **varnames;      /* nlocals locals, then ncells cell vars, then nfrees free vars */
+  int nlocals, ncells, nfrees;
+  int *cell_param;     /* per cell var: the parameter slot it comes from, or -1 */
+  int argcount, kwonlycount, flags;
+  int stacksize;       /* max depth of the value stack */
+  ExcEntry *exctab;
+  int nexc;
+  GlobalCache *gcache;
+  int ngcache;
+  Obj *name, *qualname, *filename; /* str */
+  int firstline;
+} CodeObj;
+
+typedef struct FunctionObj {
+  Obj ob;
+  CodeObj *code;
+  Obj *globals;   /* dict */
+  Obj *defaults;  /* tuple or NULL */
+  Obj *kwdefaults;/* dict or NULL */
+  Obj *closure;   /* tuple of cells or NULL */
+  Obj *module;    /* str: __name__ of the globals, or NULL */
+} FunctionObj;
+
+typedef struct CellObj {
+  Obj ob;
+  Value value; /* T_UNDEF when empty */
+} CellObj;
+
+/* A frame lives on the thread's value stack, between the locals (and
+ * cells) of its function and its evaluation stack:
+ *   ret: the callable's slot, where the result goes
+ *   [locals][cells+frees][Frame header][eval stack ...]
+ * so calling a Python function from Python allocates nothing. */
+struct Frame {
+  Frame *prev;
+  CodeObj *code;
+  FunctionObj *func;   /* NULL for module code */
+  Obj *globals;
+  const uint32_t *ip;  /* next instruction (saved on calls) */
+  Value *ret;          /* slot receiving the result; everything from here up is the frame's */
+  Value *locals;
+  Value *stack;        /* bottom of the eval stack */
+  Value *sp;           /* saved stack top while a callee runs */
+  bool entry;          /* called from C: returning leaves the interpreter loop */
+};
+#define FRAME_VALUES ((int)((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value)))
+
+Obj *code_new(TState *ts);
+Obj *function_new(TState *ts, CodeObj *code, Obj *globals);
+Obj *cell_new(TState *ts, Value v);
+/* Prints the bytecode of code and of every code object in its constants. */
+void code_disassemble(CodeObj *co, void *file);
+/* Line of the instruction at word index pc. */
+int code_line_at(CodeObj *co, int pc);
+
+/* Binds args/kwargs to the locals of a new frame per the function's
+ * signature: locals must have room for nlocals values, already T_UNDEF.
+ * Raises CPython's TypeErrors. (function.c) */
+int function_bind_args(TState *ts, FunctionObj *fn, const Value *args, int nargs,
+                       Obj *kwnames, const Value *kwvalues, Obj *kwdict, Value *locals);
+
+/* interp.c: runs a module's code in globals; result discarded. */
+int interp_run_module(TState *ts, CodeObj *co, Obj *globals);
+
+extern Type ExcTableType;
+
+#endif
