@@ -1,4 +1,4 @@
-# expect: SyntaxError: async functions are not supported
+# expect: SyntaxError: async/await is not supported
 # at: 3:1
 async def handler():
     await other()

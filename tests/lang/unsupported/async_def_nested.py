@@ -1,4 +1,4 @@
-# expect: SyntaxError: async functions are not supported
+# expect: SyntaxError: async/await is not supported
 # at: 4:5
 def outer():
     async def inner():

@@ -1,5 +1,5 @@
-# expect: SyntaxError: except* is not supported
-# at: 5:1
+# expect: SyntaxError: except* (exception groups) is not supported
+# at: 5:7
 try:
     pass
 except* ValueError:

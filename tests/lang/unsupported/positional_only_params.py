@@ -1,4 +1,4 @@
-# expect: SyntaxError: positional-only parameters are not supported
+# expect: SyntaxError: positional-only parameters (/) are not supported
 # at: 3:10
 def f(a, /, b):
     return a + b

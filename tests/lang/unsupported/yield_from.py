@@ -1,4 +1,4 @@
-# expect: SyntaxError: yield expressions are not supported
+# expect: SyntaxError: yield (generators) is not supported
 # at: 4:5
 def gen():
     yield from [1, 2]

@@ -1,4 +1,4 @@
-# expect: SyntaxError: yield expressions are not supported
+# expect: SyntaxError: yield (generators) is not supported
 # at: 4:9
 def gen():
     x = yield 1

@@ -1,0 +1,3 @@
+def f(a) -> str:
+    return str(a)
+print(f(1))

@@ -1,0 +1,5 @@
+# expect: SyntaxError: Ellipsis (...) is not supported
+# at: 4:5
+def todo():
+    ...
+print(todo())
