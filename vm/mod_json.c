@@ -462,24 +462,38 @@ static int from_json(TState *ts, json_t *j, Value *out, int depth) {
   }
 }
 
-/* CPython raises json.JSONDecodeError (a ValueError) worded after the
- * first thing it expected; jansson's wording differs, so translate its
- * common cases, with the position converted to CPython's 1-based column
- * of the offending character. */
+/* CPython raises json.JSONDecodeError (a ValueError) worded after what it
+ * expected, at the offending character; jansson words it differently and
+ * points after the offending token ("... near 'tok'"). Translate its
+ * common cases: the token's start is the position minus its length. */
+static const char *decode_error_what(const json_error_t *err, const char *text, size_t pos,
+                                     bool at_eof) {
+  if (json_error_code(err) == json_error_end_of_input_expected) return "Extra data";
+  if (strstr(err->text, "string or '}' expected")) return "Expecting property name enclosed in double quotes";
+  if (strstr(err->text, "':' expected")) return "Expecting ':' delimiter";
+  if (strstr(err->text, "premature end of input near '\"")) return "Unterminated string starting at";
+  if (strstr(err->text, "']' expected") || strstr(err->text, "'}' expected")) {
+    /* At the end after "[1," a value is missing; after "[1" a comma. */
+    size_t i = pos;
+    while (at_eof && i > 0 && strchr(" \t\r\n", text[i - 1])) i--;
+    if (at_eof && i > 0 && (text[i - 1] == ',' || text[i - 1] == '[' || text[i - 1] == ':'))
+      return "Expecting value";
+    return "Expecting ',' delimiter";
+  }
+  return "Expecting value";
+}
+
 static int raise_decode_error(TState *ts, const json_error_t *err, const char *text, size_t n) {
-  const char *what = "Expecting value";
   size_t pos = (size_t)err->position;
-  enum json_error_code code = json_error_code(err);
-  if (code == json_error_end_of_input_expected) what = "Extra data";
-  else if (strstr(err->text, "string or '}' expected") || strstr(err->text, "string expected"))
-    what = "Expecting property name enclosed in double quotes";
-  else if (strstr(err->text, "']' expected")) what = "Expecting ',' delimiter";
-  else if (strstr(err->text, "'}' expected")) what = "Expecting ',' delimiter";
-  else if (strstr(err->text, "':' expected")) what = "Expecting ':' delimiter";
-  /* jansson points after the bad token; step back over it and whitespace. */
-  if (code != json_error_end_of_input_expected && pos > 0 && pos <= n && strstr(err->text, "near '"))
-    pos -= strlen(strstr(err->text, "near '") + 6) - 1;
+  const char *near = strstr(err->text, "near '");
+  bool at_eof = !near;
+  if (near) {
+    size_t toklen = strlen(near + 6);
+    if (toklen > 0) toklen--; /* the closing quote */
+    pos = pos >= toklen ? pos - toklen : 0;
+  }
   if (pos > n) pos = n;
+  const char *what = decode_error_what(err, text, pos, at_eof);
   int line = 1;
   size_t line_start = 0;
   for (size_t i = 0; i < pos; i++)
