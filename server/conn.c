@@ -89,6 +89,7 @@ struct gild_conn {
   int phase;
   uint64_t accept_ms, phase_ms, idle_ms, write_ms, linger_ms;
   uint64_t timer_deadline;
+  size_t write_left;    /* bytes libuv still had queued at the last check */
   size_t head_bytes;    /* request line + headers of the current request */
   uint64_t n_requests;  /* requests started on this connection */
 
@@ -337,6 +338,15 @@ static void conn_on_timer(uv_timer_t *t) {
   const gild_config *cfg = s->cfg;
   c->timer_deadline = 0;
   if (c->writing_now && now >= c->write_ms + cfg->write_timeout_ms) {
+    /* The write timeout bounds a stall, not a long answer: as long as the
+     * client keeps taking bytes, the clock restarts. */
+    size_t left = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
+    if (left < c->write_left) {
+      c->write_left = left;
+      c->write_ms = now;
+      conn_arm_timer(c);
+      return;
+    }
     gild_log_error(s->log, GILD_LOG_INFO, "%s: write timeout, closing", c->remote);
     gild_conn_close(c);
     return;
@@ -973,6 +983,7 @@ static void conn_flush(gild_conn *c) {
   }
   c->writing_now = 1;
   c->write_ms = uv_now(&s->loop);
+  c->write_left = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
   conn_arm_timer(c);
 }
 
@@ -1029,12 +1040,18 @@ void gild_conn_accept(gild_server *s) {
   gild_conn *c;
   if (s->n_conns >= (size_t)s->cfg->max_connections) {
     /* Refuse quickly: a short 503 if the socket takes it, then close. */
-    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n"
-                               "Connection: close\r\nRetry-After: 1\r\n\r\n";
+    char busy[160];
+    int n = snprintf(busy, sizeof(busy),
+                     "HTTP/1.1 503 Service Unavailable\r\nServer: gild/" GILD_VERSION
+                     "\r\nDate: %s\r\nContent-Length: 0\r\nConnection: close\r\n"
+                     "Retry-After: %d\r\n\r\n",
+                     s->date, s->cfg->retry_after_s);
     uv_tcp_t *t = malloc(sizeof(*t));
-    uv_buf_t b = uv_buf_init((char *)busy, sizeof(busy) - 1);
-    if (t == NULL)
+    uv_buf_t b = uv_buf_init(busy, (unsigned)n);
+    if (t == NULL || n < 0 || (size_t)n >= sizeof(busy)) {
+      free(t);
       return;
+    }
     uv_tcp_init(&s->loop, t);
     if (uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)t) == 0)
       (void)uv_try_write((uv_stream_t *)t, &b, 1);
