@@ -4,6 +4,8 @@
     compare.py GILD TEST.py                 # differential test (tests/lang/*.py)
     compare.py --gild-only GILD TEST.py     # refusal test (tests/lang/unsupported/*.py)
     compare.py --python-only TEST.py        # sanity check: the test itself runs on python3
+    compare.py --suite GILD [DIR]           # every test of DIR (default: this directory),
+                                            # then pass/fail counts per area (name prefix)
 
 Differential test: `GILD run TEST.py` and `python3 TEST.py` run in the test's directory
 (10 s timeout each, PYTHONHASHSEED=0, PYTHONDONTWRITEBYTECODE=1). Required:
@@ -212,7 +214,46 @@ def python_only(test):
     return 0
 
 
+def suite(gild, d):
+    """Runs every test of d (and d/unsupported), two at a time; prints failures and a summary."""
+    import concurrent.futures
+    import contextlib
+    import io
+    tests = sorted(os.path.join(d, n) for n in os.listdir(d)
+                   if n.endswith(".py") and n != "compare.py" and not n.startswith("mod_"))
+    udir = os.path.join(d, "unsupported")
+    refused = sorted(os.path.join(udir, n) for n in os.listdir(udir)
+                     if n.endswith(".py")) if os.path.isdir(udir) else []
+
+    def one(job):
+        kind, path = job
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = refusal(gild, path) if kind == "u" else compare(gild, path)
+        return job, rc, buf.getvalue()
+
+    jobs = [("t", t) for t in tests] + [("u", t) for t in refused]
+    areas = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
+        for (kind, path), rc, out in ex.map(one, jobs):
+            name = os.path.basename(path)
+            area = "unsupported" if kind == "u" else name.split("_")[0]
+            ok, bad = areas.get(area, (0, 0))
+            areas[area] = (ok + (rc == 0), bad + (rc != 0))
+            if rc:
+                print(out.rstrip("\n"))
+    print("%-12s %5s %5s" % ("area", "pass", "fail"))
+    for area in sorted(areas):
+        print("%-12s %5d %5d" % (area, areas[area][0], areas[area][1]))
+    tp = sum(a[0] for a in areas.values())
+    tf = sum(a[1] for a in areas.values())
+    print("%-12s %5d %5d" % ("total", tp, tf))
+    return 1 if tf else 0
+
+
 def main(argv):
+    if len(argv) in (2, 3) and argv[0] == "--suite":
+        return suite(argv[1], argv[2] if len(argv) == 3 else os.path.dirname(os.path.abspath(__file__)))
     if len(argv) == 3 and argv[0] == "--gild-only":
         return refusal(argv[1], argv[2])
     if len(argv) == 2 and argv[0] == "--python-only":
