@@ -411,8 +411,7 @@ static int bytes_split(TState *ts, Value self, const Value *args, int nargs, Obj
       if (i >= n) break;
       size_t e = i;
       if (maxsplit-- == 0) {
-        e = n;
-        while (e > i && b_space(b->data[e - 1])) e--;
+        e = n; /* the remainder keeps its trailing whitespace */
       } else {
         while (e < n && !b_space(b->data[e])) e++;
       }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "objimpl.h"
+#include "setobject.h"
 #include "textbuf.h"
 #include "vm.h"
 
@@ -825,3 +826,24 @@ Type SetType = {
     .binop = set_binop, .len = set_len, .contains = set_contains, .iter = set_iter,
     .methods = set_methods,
 };
+
+/* ---- for the compiler and builtins (setobject.h) ---------------------------------------- */
+
+int set_update(TState *ts, Obj *set, Value iterable) {
+  return update_from(ts, (SetObj *)set, iterable);
+}
+
+Obj *set_from_constants(TState *ts, const Value *items, size_t n) {
+  Obj *frozen = set_new(ts);
+  if (!frozen) return NULL;
+  for (size_t i = 0; i < n; i++) {
+    if (add_key(ts, (SetObj *)frozen, items[i]) < 0) { obj_decref(frozen); return NULL; }
+  }
+  Obj *s = set_new(ts);
+  if (s && merge(ts, (SetObj *)s, (SetObj *)frozen) < 0) {
+    obj_decref(s);
+    s = NULL;
+  }
+  obj_decref(frozen);
+  return s;
+}

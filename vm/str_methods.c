@@ -462,11 +462,8 @@ static int split_whitespace(TState *ts, StrObj *s, int64_t maxsplit, bool revers
       size_t j = i, k;
       while (j < n && (k = j, tb_is_space(tb_utf8_next(d, &k)))) j = k;
       if (j >= n) break;
-      if (maxsplit-- == 0) {
-        size_t e = n;
-        while (e > j) { size_t p = prev_cp(d, e), q = p; if (!tb_is_space(tb_utf8_next(d, &q))) break; e = p; }
-        return push_piece(ts, list, d + j, e - j);
-      }
+      /* The remainder keeps its trailing whitespace, as in CPython. */
+      if (maxsplit-- == 0) return push_piece(ts, list, d + j, n - j);
       size_t e = j;
       while (e < n && (k = e, !tb_is_space(tb_utf8_next(d, &k)))) e = k;
       if (push_piece(ts, list, d + j, e - j) < 0) return -1;
@@ -480,9 +477,7 @@ static int split_whitespace(TState *ts, StrObj *s, int64_t maxsplit, bool revers
     while (j > 0) { size_t p = prev_cp(d, j), q = p; if (!tb_is_space(tb_utf8_next(d, &q))) break; j = p; }
     if (j == 0) break;
     if (maxsplit-- == 0) {
-      size_t b = 0, k;
-      while (b < j && (k = b, tb_is_space(tb_utf8_next(d, &k)))) b = k;
-      if (push_piece(ts, list, d + b, j - b) < 0) return -1;
+      if (push_piece(ts, list, d, j) < 0) return -1;
       break;
     }
     size_t b = j;

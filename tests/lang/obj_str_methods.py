@@ -1,0 +1,90 @@
+# str methods, with code-point indices on non-ASCII text.
+def t(f):
+    try:
+        print(repr(f()))
+    except (ValueError, TypeError, LookupError) as e:
+        print(type(e), e)
+
+s = "  Hello, World! héllo wörld  "
+for sep in [None, " ", ",", "l", "ll", "o w"]:
+    for m in [-1, 0, 1, 2]:
+        t(lambda: s.split(sep, m))
+        t(lambda: s.rsplit(sep, m))
+t(lambda: "a,b,,c,".split(","))
+t(lambda: "".split())
+t(lambda: "".split(","))
+t(lambda: " \t\n a \x0b b\x1c\u2003c \xa0".split())
+t(lambda: "a b c".split(maxsplit=1))
+t(lambda: "a b c".rsplit(maxsplit=1))
+t(lambda: "a b c".split(sep=" ", maxsplit=1))
+t(lambda: "1\n2\r\n3\r4\x0b5\x0c6\x1c7\x85 8\u2028".splitlines())
+t(lambda: "1\n2\r\n3\r\n\n".splitlines(True))
+t(lambda: "".splitlines())
+t(lambda: "-".join(["a", "b", "c"]))
+t(lambda: "".join([]))
+t(lambda: ", ".join(x for x in "xyz"))
+t(lambda: "é".join("abc"))
+for chars in [None, "", " ", " h", "d ", "xyz"]:
+    t(lambda: s.strip(chars))
+    t(lambda: s.lstrip(chars))
+    t(lambda: s.rstrip(chars))
+t(lambda: "ééaéé".strip("é"))
+w = "héllo wörld héllo"
+for sub in ["l", "llo", "é", "wö", "", "zz", "héllo"]:
+    t(lambda: (w.find(sub), w.rfind(sub), w.count(sub)))
+    t(lambda: (w.find(sub, 2), w.rfind(sub, 0, 10), w.count(sub, 3, -2)))
+    t(lambda: (w.find(sub, -5), w.find(sub, 30), w.count(sub, 30), w.rfind(sub, -100, 100)))
+t(lambda: w.index("ö"))
+t(lambda: w.rindex("é"))
+t(lambda: w.index("q"))
+t(lambda: w.rindex("q"))
+t(lambda: (w.startswith("hé"), w.startswith("é", 1), w.endswith("llo"), w.endswith("ö", 0, 8)))
+t(lambda: (w.startswith(("x", "hé")), w.endswith(("x", "y")), w.startswith("", 17), w.startswith("", 18)))
+t(lambda: w.replace("l", "L"))
+t(lambda: w.replace("l", "L", 2))
+t(lambda: w.replace("", "-"))
+t(lambda: w.replace("", "-", 3))
+t(lambda: w.replace("héllo", ""))
+t(lambda: "aaaa".replace("aa", "b"))
+words = ["hello world", "HELLO", "they're bill's friends", "ß straße", "àéîõü ÀÉÎÕÜ",
+         "hello2world 3rd", "Ünïcödé", "ÿ", "abc-DEF_ghi", "", "123", "Title Case"]
+for x in words:
+    t(lambda: (x.upper(), x.lower(), x.title(), x.capitalize(), x.swapcase()))
+    t(lambda: (x.isupper(), x.islower(), x.istitle(), x.isalpha(), x.isalnum()))
+for x in ["123", "12a", "", " ", " \t\n", "abc", "ABC", "aBc", "²", "½", "٣", "१२", "a1", "_x1"]:
+    t(lambda: (x.isdigit(), x.isdecimal(), x.isnumeric(), x.isspace(), x.isalpha(), x.isalnum(), x.isidentifier(), x.isascii()))
+for x in ["key=value=x", "novalue", "=", ""]:
+    t(lambda: (x.partition("="), x.rpartition("=")))
+t(lambda: "日本語テキスト".partition("語"))
+for x in ["42", "-42", "+7", "", "abc", "héllo"]:
+    t(lambda: (x.zfill(5), x.center(9), x.center(8, "*"), x.ljust(7, "é"), x.rjust(7, ".")))
+t(lambda: "abc".center(6))
+t(lambda: "abc".center(4))
+t(lambda: "ab".center(5, "-"))
+t(lambda: "a\tbc\tdef\tg\n\tx".expandtabs())
+t(lambda: "a\tbc\tdef\tg\n\tx".expandtabs(4))
+t(lambda: "é\tx".expandtabs(tabsize=3))
+t(lambda: ("prefix_body".removeprefix("prefix_"), "body".removeprefix("x"), "a.py".removesuffix(".py")))
+t(lambda: ("héllo".encode(), "abc".encode("ascii"), "é".encode("latin-1"), "é".encode("utf8")))
+t(lambda: "aé".encode("ascii", "ignore"))
+t(lambda: "aé".encode("ascii", "replace"))
+t(lambda: "x".encode("bogus"))
+t(lambda: "{}-{}".format("a", 1))
+t(lambda: "a".find(1))
+t(lambda: "a".split(1))
+t(lambda: "a".split(""))
+t(lambda: "a".partition(""))
+t(lambda: "a".startswith(1))
+t(lambda: "a".startswith((1,)))
+t(lambda: "a".strip(1))
+t(lambda: "a".center(5, "ab"))
+t(lambda: "a".center(5, 1))
+t(lambda: "a".center("5"))
+t(lambda: "a".join(1))
+t(lambda: "a".join(["a", 1]))
+t(lambda: "a".replace(1, "a"))
+t(lambda: "a".replace("a", 1))
+t(lambda: "a".find("a", "x"))
+t(lambda: "a".removeprefix(1))
+t(lambda: "a".upper(1))
+t(lambda: "a".zfill())
