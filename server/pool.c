@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct pool_worker {
   gild_pool *pool;
   int index;
   pthread_t tid;
   int created;
+  int joined;
 } pool_worker;
 
 struct gild_pool {
@@ -45,6 +47,7 @@ struct gild_pool {
   pthread_mutex_t done_mu;
   gild_pool_task *d_head, *d_tail;
   int d_signaled; /* an async is on its way: no more sends needed */
+  int abandoned;  /* stop gave up on a busy worker: workers touch nothing */
 
   uv_async_t async;
   uv_prepare_t prepare;
@@ -55,22 +58,30 @@ struct gild_pool {
   pool_worker *workers;
 };
 
-static void pool_push_done(gild_pool *p, gild_pool_task *t) {
-  int notify;
+/* Returns 0, or -1 when the pool abandoned this worker: then nothing may be
+ * touched any more. The send happens under done_mu so that the loop, once
+ * it set `abandoned` under the same mutex, knows no send is in progress
+ * and may close the async handle. */
+static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   t->next = NULL;
   pthread_mutex_lock(&p->done_mu);
+  if (p->abandoned) {
+    pthread_mutex_unlock(&p->done_mu);
+    return -1;
+  }
   if (p->d_tail)
     p->d_tail->next = t;
   else
     p->d_head = t;
   p->d_tail = t;
-  notify = !p->d_signaled;
-  p->d_signaled = 1;
-  pthread_mutex_unlock(&p->done_mu);
   /* Only the worker that made the list non-empty since the loop's last
    * drain pays for the eventfd write. */
-  if (notify)
+  if (!p->d_signaled) {
+    p->d_signaled = 1;
     uv_async_send(&p->async);
+  }
+  pthread_mutex_unlock(&p->done_mu);
+  return 0;
 }
 
 static void *pool_worker_main(void *arg) {
@@ -117,12 +128,16 @@ static void *pool_worker_main(void *arg) {
     pthread_mutex_unlock(&p->mu);
 
     ops->handle(ops->ctx, tstate, t->req, t->resp);
-    pool_push_done(p, t);
+    if (pool_push_done(p, t) != 0)
+      return NULL;
 
     pthread_mutex_lock(&p->mu);
   }
   pthread_mutex_unlock(&p->mu);
-  if (ops->thread_stop)
+  pthread_mutex_lock(&p->done_mu);
+  rc = p->abandoned;
+  pthread_mutex_unlock(&p->done_mu);
+  if (!rc && ops->thread_stop)
     ops->thread_stop(ops->ctx, tstate);
   return NULL;
 }
@@ -249,7 +264,7 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
     snprintf(err, errlen, "%s", p->start_err);
   pthread_mutex_unlock(&p->mu);
   if (rc != 0) {
-    gild_pool_stop(p);
+    gild_pool_stop(p, -1);
     /* The handles are closing; the caller's loop run finishes that. */
     *out = p;
     return rc;
@@ -275,24 +290,52 @@ int gild_pool_submit(gild_pool *p, gild_pool_task *t) {
   return 0;
 }
 
-void gild_pool_stop(gild_pool *p) {
-  int i;
+int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
+  int i, left = 0;
   gild_pool_task *t;
+  struct timespec deadline;
   if (p->stopping)
-    return;
+    return 0;
   pthread_mutex_lock(&p->mu);
   p->stopping = 1;
   pthread_cond_broadcast(&p->cv);
   pthread_mutex_unlock(&p->mu);
-  for (i = 0; i < p->threads; i++)
-    if (p->workers[i].created)
-      pthread_join(p->workers[i].tid, NULL);
-  /* Workers are gone: hand back whatever they never took or finished. */
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  if (grace_ms > 0) {
+    deadline.tv_sec += grace_ms / 1000;
+    deadline.tv_nsec += (grace_ms % 1000) * 1000000L;
+    if (deadline.tv_nsec >= 1000000000L) {
+      deadline.tv_sec++;
+      deadline.tv_nsec -= 1000000000L;
+    }
+  }
+  for (i = 0; i < p->threads; i++) {
+    if (!p->workers[i].created)
+      continue;
+    if (grace_ms < 0 ? pthread_join(p->workers[i].tid, NULL) == 0
+                     : pthread_timedjoin_np(p->workers[i].tid, NULL, &deadline) == 0)
+      p->workers[i].joined = 1;
+    else
+      left++;
+  }
+  if (left) {
+    /* A handler that outlives the drain must not hold up the exit: let
+     * its thread run on detached, cut off from the loop. */
+    pthread_mutex_lock(&p->done_mu);
+    p->abandoned = 1;
+    pthread_mutex_unlock(&p->done_mu);
+    for (i = 0; i < p->threads; i++)
+      if (p->workers[i].created && !p->workers[i].joined)
+        pthread_detach(p->workers[i].tid);
+  }
+  /* Hand back whatever the workers never took or finished. */
   pool_flush(p);
   pool_drain_done(p);
+  pthread_mutex_lock(&p->mu);
   t = p->q_head;
   p->q_head = p->q_tail = NULL;
   atomic_store(&p->q_n, 0);
+  pthread_mutex_unlock(&p->mu);
   while (t) {
     gild_pool_task *next = t->next;
     p->done(t, p->done_arg);
@@ -301,10 +344,16 @@ void gild_pool_stop(gild_pool *p) {
   uv_close((uv_handle_t *)&p->async, pool_on_close);
   uv_close((uv_handle_t *)&p->prepare, pool_on_close);
   uv_close((uv_handle_t *)&p->check, pool_on_close);
+  return left;
+}
+
+int gild_pool_abandoned(const gild_pool *p) {
+  return p->abandoned;
 }
 
 void gild_pool_free(gild_pool *p) {
-  if (p == NULL)
+  /* An abandoned worker still holds the pool; the process is exiting. */
+  if (p == NULL || p->abandoned)
     return;
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->cv);

@@ -22,6 +22,7 @@
 #define GILD_POOL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 #include "handler.h"
 
@@ -49,12 +50,19 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
 int gild_pool_submit(gild_pool *p, gild_pool_task *t);
 /* Loop thread: whether one more task would be refused. */
 int gild_pool_full(const gild_pool *p);
-/* Loop thread, after the drain: stops the workers after their current task,
- * joins them, hands every task still queued or finished back to `done`
- * (a queued one with its response untouched) and closes the pool's handles.
- * Call before the loop's last run so the close callbacks run. */
-void gild_pool_stop(gild_pool *p);
-/* After the loop finished: frees the pool. */
+/* Loop thread, after the drain: stops the workers after their current task
+ * and joins them, waiting at most grace_ms (< 0: as long as it takes). A
+ * worker still inside a handler after that is abandoned: detached, never
+ * touching the loop again, its task and the pool left allocated for it
+ * (see gild_pool_abandoned). Every task queued or finished is handed back
+ * to `done` (a queued one with its response untouched) and the pool's
+ * handles are closed. Call before the loop's last run so the close
+ * callbacks run. Returns the number of abandoned workers. */
+int gild_pool_stop(gild_pool *p, int64_t grace_ms);
+/* Whether gild_pool_stop left a worker running: then the pool and what its
+ * tasks point to (the router, the runtime) must stay allocated. */
+int gild_pool_abandoned(const gild_pool *p);
+/* After the loop finished: frees the pool (unless abandoned). */
 void gild_pool_free(gild_pool *p);
 
 #endif

@@ -21,6 +21,9 @@
 #include "conn.h"
 #include "server_state.h"
 
+/* How long a forced stop waits for handlers still running. */
+#define SERVER_FORCED_GRACE_MS 100
+
 static void server_update_date(gild_server *s) {
   gild_http_date((int64_t)time(NULL), s->date);
 }
@@ -50,7 +53,10 @@ static void server_finish(gild_server *s) {
   if (s->stopped)
     return;
   s->stopped = 1;
-  gild_pool_stop(s->pool);
+  /* After a forced drain, a handler still running gets a moment, then is
+   * left behind (pool.h): the drain timeout bounds the exit. */
+  if (gild_pool_stop(s->pool, s->forced ? SERVER_FORCED_GRACE_MS : -1) > 0)
+    gild_log_error(s->log, GILD_LOG_WARN, "drain: left a handler running past the drain timeout");
   uv_close((uv_handle_t *)&s->date_timer, server_on_handle_closed);
   uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
   uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
@@ -263,7 +269,7 @@ void gild_server_free(gild_server *s) {
       s->listening = 0;
     }
     if (s->pool)
-      gild_pool_stop(s->pool);
+      gild_pool_stop(s->pool, -1);
     if (s->handles_ready) {
       uv_close((uv_handle_t *)&s->date_timer, server_on_handle_closed);
       uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
@@ -275,6 +281,10 @@ void gild_server_free(gild_server *s) {
     uv_run(&s->loop, UV_RUN_DEFAULT);
     uv_loop_close(&s->loop);
   }
+  /* A worker left running may still read the runtime, the router and the
+   * request it holds: keep them all; the process is about to exit. */
+  if (s->pool && gild_pool_abandoned(s->pool))
+    return;
   gild_pool_free(s->pool);
   if (s->loaded && s->ops->unload)
     s->ops->unload(s->ops->ctx);
