@@ -102,11 +102,28 @@ static int print_values(TState *ts, Value file, const Value *args, int nargs, Va
   return 0;
 }
 
+/* print parses with the older getargs, which names an unknown keyword
+ * before it counts them. */
+static int print_check_keywords(TState *ts, Obj *kwargs, const char *const *names, int n) {
+  DictObj *d = (DictObj *)kwargs;
+  for (size_t i = 0; kwargs && i < d->nentries; i++) {
+    Value k = d->entries[i].key;
+    if (!v_is_type(k, &StrType)) continue;
+    bool known = false;
+    for (int j = 0; j < n && !known; j++) known = strcmp(as_str(k)->data, names[j]) == 0;
+    if (!known)
+      return vm_raise(ts, &TypeError_Type, "'%s' is an invalid keyword argument for print()",
+                      as_str(k)->data);
+  }
+  return 0;
+}
+
 static int bi_print(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                     Value *out) {
   (void)self;
   static const char *const names[] = {"sep", "end", "file", "flush"};
   Value kw[4];
+  if (print_check_keywords(ts, kwargs, names, 4) < 0) return -1;
   if (vm_parse_args(ts, "print", NULL, 0, kwargs, names, 4, 0, 0, kw) < 0) return -1;
   if (check_sep(ts, "sep", kw[0]) < 0 || check_sep(ts, "end", kw[1]) < 0) return -1;
   Value file = (v_is_undef(kw[2]) || v_is_none(kw[2])) ? current_stream(ts, 1) : kw[2];
