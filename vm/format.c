@@ -321,6 +321,7 @@ static bool all_zero_digits(const char *s) {
 
 static int format_float_spec(TState *ts, double x, const Spec *sp, TextBuf *b) {
   char type = sp->type;
+  if (type && !strchr("eEfFgGn%", type)) return unknown_code(ts, type, "float");
   int64_t prec = sp->precision;
   bool pct = false;
   if (type == 0) type = prec < 0 ? 'r' : 'R';
@@ -339,7 +340,7 @@ static int format_float_spec(TState *ts, double x, const Spec *sp, TextBuf *b) {
     body = float_body(ax, type, prec, sp->alt);
   }
   if (!body) return vm_raise_nomem(ts);
-  if (neg && sp->no_neg_zero && all_zero_digits(body)) neg = false;
+  if (neg && sp->no_neg_zero && isfinite(x) && all_zero_digits(body)) neg = false;
   /* Split into leading digits and the rest, as CPython's parse_number. */
   size_t nd = 0;
   while (body[nd] >= '0' && body[nd] <= '9') nd++;

@@ -6,7 +6,7 @@
  * decision: 8 slots to start; a probe looks at LINEAR_PROBES (9)
  * neighbouring slots before jumping with the perturbation recurrence
  * i = (i*5 + 1 + perturb) & mask, perturb >>= 5; an insertion reuses the
- * first dummy it passed; the table grows when fill*5 >= mask*3, to hold
+ * last dummy it passed; the table grows when fill*5 >= mask*3, to hold
  * used*4 (used*2 past 50000); deletions leave dummies; update() from a
  * set or dict presizes the same way; pop() walks from a finger. Hashes
  * come from vm_hash, which gives CPython's values for ints, floats, bools
@@ -118,7 +118,9 @@ static int add_entry(TState *ts, SetObj *so, Value key, int64_t hash) {
         int eq = vm_equal(ts, e->key, key);
         if (eq < 0) return -1;
         if (eq) return 0;
-      } else if (e->hash == -1 && !slot_active(e) && !freeslot) {
+      } else if (e->hash == -1 && !slot_active(e)) {
+        /* The last dummy passed before the free slot is reused: that is
+         * what CPython 3.11 does (observed: see tests/vmunit). */
         freeslot = e;
       }
       e++;
