@@ -10,14 +10,13 @@
 #ifndef GILD_CODE_H
 #define GILD_CODE_H
 
-#include "object.h"
 #include "opcodes.h"
+#include "vm.h"
 
 enum {
   CO_VARARGS = 1 << 0, /* *args */
   CO_VARKW = 1 << 1,   /* **kwargs */
   CO_MODULE = 1 << 2,
-  CO_SIMPLE = 1 << 3,  /* no cells, no */
 };
 
 /* One entry of the exception table: an instruction in [start, end) that
@@ -106,6 +105,5 @@ int function_bind_args(TState *ts, FunctionObj *fn, const Value *args, int nargs
 /* interp.c: runs a module's code in globals; result discarded. */
 int interp_run_module(TState *ts, CodeObj *co, Obj *globals);
 
-extern Type ExcTableType;
 
 #endif

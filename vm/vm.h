@@ -37,6 +37,8 @@ struct Interp {
   _Atomic uint32_t eval_breaker;   /* EB_* bits shared by all threads */
   struct GIL *gil;                 /* gil.h, issue 4 */
   void *gc_state;                  /* gc.c */
+  TState *boot_ts;    /* the thread state that built the interpreter; kept
+                         for lazily built method tables (types.c) */
 };
 
 struct TState {

@@ -1,0 +1,152 @@
+/*
+ * run.c - `gild run FILE.py [ARGS]`, `gild run -c CODE [ARGS]` and
+ * `gild dis FILE.py`: the VM as a command-line Python.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "code.h"
+#include "compiler.h"
+#include "gild_vm.h"
+#include "objimpl.h"
+#include "vm.h"
+
+char *read_source_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 4096, n = 0;
+  char *buf = malloc(cap);
+  if (!buf) {
+    fclose(f);
+    return NULL;
+  }
+  size_t got;
+  while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    n += got;
+    if (n + 1 >= cap) {
+      cap *= 2;
+      char *nb = realloc(buf, cap);
+      if (!nb) {
+        free(buf);
+        fclose(f);
+        return NULL;
+      }
+      buf = nb;
+    }
+  }
+  fclose(f);
+  buf[n] = 0;
+  *len = n;
+  return buf;
+}
+
+/* SystemExit's code decides the exit status, as in CPython. */
+static int handle_system_exit(TState *ts) {
+  Value exc = vm_exc_fetch(ts);
+  ExcObj *e = (ExcObj *)exc.as.o;
+  TupleObj *a = (TupleObj *)e->args;
+  Value code = a->len == 0 ? v_none() : a->len == 1 ? a->items[0] : v_obj(e->args);
+  int status = 0;
+  if (v_is_none(code)) {
+    status = 0;
+  } else if (v_is_int(code) || v_is_bool(code)) {
+    status = (int)(code.as.i & 0xff);
+  } else {
+    Value s;
+    fflush(stdout);
+    if (vm_str(ts, code, &s) == 0) {
+      fprintf(stderr, "%s\n", as_str(s)->data);
+      v_decref(s);
+    } else {
+      vm_exc_clear(ts);
+    }
+    status = 1;
+  }
+  v_decref(exc);
+  return status;
+}
+
+static int usage(void) {
+  fputs("usage: gild run FILE.py [ARGS...] | gild run -c CODE [ARGS...] | gild dis FILE.py\n", stderr);
+  return 2;
+}
+
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return strdup(".");
+  if (slash == path) return strdup("/");
+  return strndup(path, (size_t)(slash - path));
+}
+
+int gild_vm_main(int argc, char **argv) {
+  if (argc < 2) return usage();
+  bool dis = strcmp(argv[0], "dis") == 0;
+  if (!dis && strcmp(argv[0], "run") != 0) return usage();
+  const char *filename;
+  char *src;
+  size_t len;
+  int argstart;
+  if (!dis && strcmp(argv[1], "-c") == 0) {
+    if (argc < 3) return usage();
+    filename = "<string>";
+    src = strdup(argv[2]);
+    len = strlen(src);
+    argstart = 3;
+  } else {
+    filename = argv[1];
+    src = read_source_file(filename, &len);
+    if (!src) {
+      fprintf(stderr, "gild: can't open file '%s': No such file or directory\n", filename);
+      return 2;
+    }
+    argstart = 2;
+  }
+  Interp *in = vm_interp_new();
+  if (!in) {
+    free(src);
+    fputs("gild: cannot create the interpreter\n", stderr);
+    return 1;
+  }
+  in->script_dir = strcmp(filename, "<string>") == 0 ? strdup(".") : dir_of(filename);
+  TState *ts = in->boot_ts;
+  list_append(ts, in->argv, v_obj(str_from_cstr(ts, strcmp(filename, "<string>") == 0 ? "-c" : filename)));
+  for (int i = argstart; i < argc; i++) {
+    Obj *s = str_from_cstr(ts, argv[i]);
+    list_append(ts, in->argv, v_obj(s));
+    obj_decref(s);
+  }
+  int status = 0;
+  CodeObj *co = compile_source(ts, src, len, filename);
+  free(src);
+  if (!co) {
+    vm_print_exception(ts);
+    vm_interp_free(in);
+    return 1;
+  }
+  if (dis) {
+    code_disassemble(co, stdout);
+    obj_decref(&co->ob);
+    vm_interp_free(in);
+    return 0;
+  }
+  Obj *main = module_new(ts, "__main__");
+  ModuleObj *mo = (ModuleObj *)main;
+  dict_set_str(ts, mo->dict, "__file__", v_obj(str_intern(filename)));
+  dict_set_str(ts, mo->dict, "__builtins__", v_obj(in->builtins));
+  dict_set(ts, in->modules, v_obj(mo->name), v_obj(main));
+  if (interp_run_module(ts, co, mo->dict) < 0) {
+    if (vm_exc_matches(ts, &SystemExit_Type)) {
+      status = handle_system_exit(ts);
+    } else {
+      vm_print_exception(ts);
+      status = 1;
+    }
+  }
+  fflush(stdout);
+  if (ferror(stdout)) status = status ? status : 1;
+  obj_decref(&co->ob);
+  obj_decref(main);
+  vm_interp_free(in);
+  return status;
+}
