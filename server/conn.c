@@ -331,13 +331,63 @@ static int conn_is_idle(const gild_conn *c) {
 
 /* ---- timers ----------------------------------------------------------- */
 
+enum { DL_NONE, DL_WRITE, DL_LINGER, DL_REQUEST, DL_FRESH, DL_KEEPALIVE };
+
+/* The connection's next deadline and what happens when it passes. */
+static uint64_t conn_deadline(const gild_conn *c, int *kind) {
+  const gild_config *cfg = c->srv->cfg;
+  uint64_t deadline = UINT64_MAX, d = UINT64_MAX;
+  int k = DL_NONE;
+  *kind = DL_NONE;
+  if (c->closing)
+    return UINT64_MAX;
+  if (c->writing_now) {
+    deadline = c->write_ms + cfg->write_timeout_ms;
+    *kind = DL_WRITE;
+  }
+  if (c->lingering) {
+    d = c->linger_ms;
+    k = DL_LINGER;
+  } else if (c->no_more) {
+    d = UINT64_MAX;
+  } else if (c->phase == PHASE_HEADERS) {
+    /* The first request's headers are timed from accept. */
+    d = (c->n_requests == 1 ? c->accept_ms : c->phase_ms) + cfg->header_timeout_ms;
+    k = DL_REQUEST;
+  } else if (c->phase == PHASE_BODY) {
+    d = c->phase_ms + cfg->body_timeout_ms;
+    k = DL_REQUEST;
+  } else if (conn_is_idle(c) && !c->paused) {
+    /* A fresh connection that never sent a request gets the header
+     * timeout and a 408; an idle keep-alive one is closed silently. */
+    if (c->n_requests == 0) {
+      d = c->accept_ms + cfg->header_timeout_ms;
+      k = DL_FRESH;
+    } else {
+      d = c->idle_ms + cfg->keepalive_timeout_ms;
+      k = DL_KEEPALIVE;
+    }
+  } /* else waiting for a handler: the runtime bounds that */
+  if (d < deadline) {
+    deadline = d;
+    *kind = k;
+  }
+  return deadline;
+}
+
 static void conn_on_timer(uv_timer_t *t) {
   gild_conn *c = t->data;
   gild_server *s = c->srv;
   uint64_t now = uv_now(&s->loop);
-  const gild_config *cfg = s->cfg;
-  c->timer_deadline = 0;
-  if (c->writing_now && now >= c->write_ms + cfg->write_timeout_ms) {
+  int kind;
+  uint64_t deadline = conn_deadline(c, &kind);
+  c->timer_deadline = UINT64_MAX; /* one-shot: nothing armed now */
+  if (now < deadline) {
+    conn_arm_timer(c);
+    return;
+  }
+  switch (kind) {
+  case DL_WRITE: {
     /* The write timeout bounds a stall, not a long answer: as long as the
      * client keeps taking bytes, the clock restarts. */
     size_t left = uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp);
@@ -351,67 +401,30 @@ static void conn_on_timer(uv_timer_t *t) {
     gild_conn_close(c);
     return;
   }
-  if (c->lingering) {
-    gild_conn_close(c);
-    return;
-  }
-  if (c->no_more) {
-    conn_arm_timer(c);
-    return;
-  }
-  switch (c->phase) {
-  case PHASE_HEADERS:
-  case PHASE_BODY:
+  case DL_REQUEST:
+  case DL_FRESH:
     conn_fail(c, 408);
     conn_flush(c);
     return;
+  case DL_LINGER:
+  case DL_KEEPALIVE:
+    gild_conn_close(c);
+    return;
   default:
-    if (!conn_is_idle(c) || c->paused)
-      break;
-    /* A fresh connection that never sent a request gets the header
-     * timeout and a 408; an idle keep-alive one is closed silently. */
-    if (c->n_requests == 0) {
-      conn_fail(c, 408);
-      conn_flush(c);
-    } else {
-      gild_conn_close(c);
-    }
     return;
   }
-  conn_arm_timer(c);
 }
 
+/* Deadlines mostly move later (every request pushes the keep-alive one),
+ * so the timer is only restarted when the new deadline is earlier than the
+ * armed one; a timer that fires early finds its deadline moved and re-arms.
+ * That keeps the timer heap out of the per-request path. */
 static void conn_arm_timer(gild_conn *c) {
-  const gild_config *cfg = c->srv->cfg;
-  uint64_t deadline = UINT64_MAX, d, now;
-  if (c->closing)
-    return;
-  if (c->writing_now)
-    deadline = c->write_ms + cfg->write_timeout_ms;
-  if (c->lingering) {
-    d = c->linger_ms;
-  } else if (c->no_more) {
-    d = UINT64_MAX;
-  } else if (c->phase == PHASE_HEADERS) {
-    /* The first request's headers are timed from accept. */
-    d = (c->n_requests == 1 ? c->accept_ms : c->phase_ms) + cfg->header_timeout_ms;
-  } else if (c->phase == PHASE_BODY) {
-    d = c->phase_ms + cfg->body_timeout_ms;
-  } else if (conn_is_idle(c) && !c->paused) {
-    d = c->n_requests == 0 ? c->accept_ms + cfg->header_timeout_ms
-                           : c->idle_ms + cfg->keepalive_timeout_ms;
-  } else {
-    d = UINT64_MAX; /* waiting for a handler: the runtime bounds that */
-  }
-  if (d < deadline)
-    deadline = d;
-  if (deadline == c->timer_deadline)
+  int kind;
+  uint64_t deadline = conn_deadline(c, &kind), now;
+  if (deadline == UINT64_MAX || deadline >= c->timer_deadline)
     return;
   c->timer_deadline = deadline;
-  if (deadline == UINT64_MAX) {
-    uv_timer_stop(&c->timer);
-    return;
-  }
   now = uv_now(&c->srv->loop);
   uv_timer_start(&c->timer, conn_on_timer, deadline > now ? deadline - now : 0, 0);
 }
@@ -862,8 +875,8 @@ static void conn_resume(gild_conn *c) {
 
 /* ---- writing ----------------------------------------------------------- */
 
-static void conn_on_write(uv_write_t *w, int status) {
-  gild_conn *c = w->data;
+/* The answers in c->writing are out (or failed): free them and move on. */
+static void conn_after_write(gild_conn *c, int status) {
   conn_req *r = c->writing;
   c->writing = NULL;
   c->writing_now = 0;
@@ -895,6 +908,10 @@ static void conn_on_write(uv_write_t *w, int status) {
   conn_arm_timer(c);
 }
 
+static void conn_on_write(uv_write_t *w, int status) {
+  conn_after_write(w->data, status);
+}
+
 static void conn_log_access(gild_conn *c, conn_req *r, uint64_t bytes) {
   gild_server *s = c->srv;
   gild_access_entry e;
@@ -917,7 +934,8 @@ static void conn_log_access(gild_conn *c, conn_req *r, uint64_t bytes) {
 static void conn_flush(gild_conn *c) {
   gild_server *s = c->srv;
   conn_req *r, *wtail = NULL;
-  unsigned nbufs = 0;
+  unsigned nbufs = 0, i;
+  int n;
   if (c->writing_now || c->closing || c->lingering)
     return;
   while ((r = c->slots_head) != NULL && r->state == REQ_DONE && nbufs + 2 <= CONN_MAX_WBUFS) {
@@ -974,8 +992,30 @@ static void conn_flush(gild_conn *c) {
       gild_conn_close(c);
     return;
   }
+  /* Most answers fit the socket buffer: writing them now spares libuv's
+   * write request, its deferred callback and the epoll_ctl it costs. */
+  n = uv_try_write((uv_stream_t *)&c->tcp, c->wbufs, nbufs);
+  if (n < 0 && n != UV_EAGAIN) {
+    conn_drop_list(c->writing);
+    c->writing = NULL;
+    gild_conn_close(c);
+    return;
+  }
+  for (i = 0; n > 0 && i < nbufs; i++) {
+    size_t take = (size_t)n < c->wbufs[i].len ? (size_t)n : c->wbufs[i].len;
+    c->wbufs[i].base += take;
+    c->wbufs[i].len -= take;
+    n -= (int)take;
+  }
+  for (i = 0; i < nbufs && c->wbufs[i].len == 0; i++) {
+  }
+  if (i == nbufs) {
+    c->writing_now = 1;
+    conn_after_write(c, 0);
+    return;
+  }
   c->wreq.data = c;
-  if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, c->wbufs, nbufs, conn_on_write) != 0) {
+  if (uv_write(&c->wreq, (uv_stream_t *)&c->tcp, c->wbufs + i, nbufs - i, conn_on_write) != 0) {
     conn_drop_list(c->writing);
     c->writing = NULL;
     gild_conn_close(c);
