@@ -275,7 +275,7 @@ static uint32_t utf8_decode_first(const unsigned char *s) {
 
 static int bi_chr(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs, Value *out) {
   (void)self;
-  int64_t cp;
+  int64_t cp = 0;
   if (one_arg(ts, "chr", nargs, kwargs) < 0 || need_index(ts, args[0], &cp) < 0) return -1;
   if (cp < 0 || cp > 0x10FFFF)
     return vm_raise(ts, &ValueError_Type, "chr() arg not in range(0x110000)");
@@ -311,7 +311,7 @@ static int bi_ord(TState *ts, Value self, const Value *args, int nargs, Obj *kwa
 /* hex/oct/bin: "-0x1f" style, on the magnitude so INT64_MIN works. */
 static int int_to_base(TState *ts, const char *name, const Value *args, int nargs, Obj *kwargs,
                        unsigned shift, const char *prefix, Value *out) {
-  int64_t v;
+  int64_t v = 0;
   if (one_arg(ts, name, nargs, kwargs) < 0 || need_index(ts, args[0], &v) < 0) return -1;
   uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
   char digits[70];

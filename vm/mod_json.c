@@ -71,8 +71,8 @@ static uint32_t utf8_next(const unsigned char *s, size_t *i) {
 }
 
 static int put_u_escape(Enc *e, uint32_t u) {
-  char buf[8];
-  snprintf(buf, sizeof buf, "\\u%04x", (unsigned)u);
+  char buf[16];
+  snprintf(buf, sizeof buf, "\\u%04x", (unsigned)(u & 0xFFFF));
   return out_put(e->ts, &e->out, buf, 6);
 }
 

@@ -284,7 +284,7 @@ static int math_isclose(TState *ts, Value self, const Value *args, int nargs, Ob
 static int math_factorial(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                           Value *out) {
   (void)self;
-  int64_t n;
+  int64_t n = 0;
   if (one_arg(ts, "math.factorial", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0)
     return -1;
   if (n < 0) return vm_raise(ts, &ValueError_Type, "factorial() not defined for negative values");
@@ -312,7 +312,7 @@ static int math_gcd(TState *ts, Value self, const Value *args, int nargs, Obj *k
     return vm_raise(ts, &TypeError_Type, "gcd() takes no keyword arguments");
   uint64_t g = 0;
   for (int i = 0; i < nargs; i++) {
-    int64_t v;
+    int64_t v = 0;
     if (need_int(ts, args[i], &v) < 0) return -1;
     g = gcd_u64(g, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
   }
