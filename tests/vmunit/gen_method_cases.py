@@ -176,6 +176,34 @@ add(D0, "copy")
 add(D0, "clear")
 add(D0, "fromkeys", "ab", 0)
 add({}, "get")
+# set (built from lists so the insertion order is the list's)
+A = set([1, 2, 3, 4, 5, 17, 33])
+Bs = set([4, 5, 6, 7, 33, 49])
+for name in ["union", "intersection", "difference", "symmetric_difference", "issubset",
+             "issuperset", "isdisjoint", "update", "intersection_update", "difference_update",
+             "symmetric_difference_update"]:
+    add(A, name, Bs)
+    add(A, name, [5, 6, 50, 1])
+add(A, "union", Bs, [100, 8])
+add(A, "intersection", Bs, set([5, 33]))
+add(A, "difference", Bs, [1])
+add(A, "union")
+add(A, "add", 9)
+add(A, "add", 1)
+add(A, "discard", 2)
+add(A, "discard", 99)
+add(A, "remove", 99)
+add(A, "remove", 17)
+add(A, "pop")
+add(set(), "pop")
+add(A, "copy")
+add(A, "clear")
+add(A, "add", [1])
+add(set(range(0, 200, 7)), "difference", set([0, 14, 28]))
+add(set(range(0, 200, 7)), "intersection", range(0, 100))
+# dict views
+add(D0, "keys")
+add({1: 2}, "items")
 
 
 def c_str(s):
@@ -219,6 +247,10 @@ def c_value(v):
         return "LI(%d%s)" % (len(v), "".join(", " + c_value(x) for x in v))
     if isinstance(v, tuple):
         return "TU(%d%s)" % (len(v), "".join(", " + c_value(x) for x in v))
+    if isinstance(v, set):
+        return "SE(%d%s)" % (len(v), "".join(", " + c_value(x) for x in v))
+    if isinstance(v, range):
+        return "RA(%d, %d, %d)" % (v.start, v.stop, v.step)
     if isinstance(v, dict):
         return "DI(%d%s)" % (len(v), "".join(", %s, %s" % (c_value(k), c_value(x)) for k, x in v.items()))
     raise TypeError(v)

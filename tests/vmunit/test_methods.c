@@ -47,6 +47,21 @@ static Value DI(int n, ...) {
   return v_obj(d);
 }
 
+static Value SE(int n, ...) {
+  va_list ap;
+  va_start(ap, n);
+  Obj *s = set_new(ts);
+  for (int i = 0; i < n; i++) {
+    Value k = va_arg(ap, Value);
+    set_add(ts, s, k);
+    v_decref(k);
+  }
+  va_end(ap);
+  return v_obj(s);
+}
+
+static Value RA(int64_t a, int64_t b, int64_t c) { return v_obj(range_new(ts, a, b, c)); }
+
 static void check_method(Value recv, const char *name, Value *args, int nargs, Obj *kwargs,
                          const char *want) {
   char got[4096], buf[1024];
