@@ -1234,6 +1234,7 @@ static CodeObj *finish_unit(Compiler *c, Unit *u, Scope *s, Node *node) {
   u->lines = NULL;
   u->consts = NULL;
   u->names = NULL;
+  u->nconsts = u->nnames = 0;
   co->stacksize = u->maxdepth + 2;
   co->firstline = node ? node->line : 1;
   co->filename = str_from_cstr(c->ts, c->filename);

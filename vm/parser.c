@@ -148,6 +148,7 @@ static Node *parse_sub_expression(Parser *p, const char *s, size_t n, int line, 
   sub.tok.line += sub.line_offset;
   if (sub.tok.type == TK_ERROR) fail_at(p, line, col, false, "f-string: %s", sub.lx.error);
   if (n == 0 || strspn(s, " \t\n") == n) fail_at(p, line, col, false, "f-string: empty expression not allowed");
+  advance(&sub); /* the '(' we wrapped it in */
   Node *e = parse_testlist_star(&sub);
   if (!is_op(&sub, ")")) fail_at(p, line, col, false, "f-string: expecting '}'");
   free(sub.tok.str);
