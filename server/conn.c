@@ -479,10 +479,18 @@ static int conn_on_url(http_parser *p, const char *at, size_t len) {
   return 0;
 }
 
+/* RFC 9110 tchar. */
+static int conn_is_tchar(unsigned char ch) {
+  if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
+    return 1;
+  return ch != 0 && strchr("!#$%&'*+-.^_`|~", ch) != NULL;
+}
+
 static int conn_on_header_field(http_parser *p, const char *at, size_t len) {
   gild_conn *c = p->data;
   conn_req *r = c->cur;
   req_hdr *h;
+  size_t i;
   if (r->last_cb != CB_FIELD) {
     if (r->n_hdrs >= (size_t)c->srv->cfg->max_headers)
       return conn_fail_cb(c, 431);
@@ -505,6 +513,11 @@ static int conn_on_header_field(http_parser *p, const char *at, size_t len) {
   h = &r->hdrs[r->n_hdrs - 1];
   if (conn_count_head(c, len))
     return conn_fail_cb(c, 431);
+  /* http-parser lets "Transfer-Encoding :" through; a name that is not a
+   * token is how requests get smuggled past proxies (RFC 9112 5.1). */
+  for (i = 0; i < len; i++)
+    if (!conn_is_tchar((unsigned char)at[i]))
+      return conn_fail_cb(c, 400);
   if (req_arena_add(r, at, len, 1) == (size_t)-1)
     return conn_fail_cb(c, 503);
   h->name_len += len;
