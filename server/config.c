@@ -673,7 +673,7 @@ static int conf_special(conf_ctx *x, const char *path, json_t *v) {
   if (strcmp(path, "healthz") == 0) return conf_endpoint(x, path, v, &c->healthz_path);
   if (strcmp(path, "metrics") == 0) return conf_endpoint(x, path, v, &c->metrics_path);
   if (strcmp(path, "retry_after") == 0) {
-    long long n;
+    long long n = 0;
     if (conf_int(x, path, v, 0, 3600, &n) < 0) return GILD_EINVAL;
     c->retry_after_s = (int)n;
     return 0;
@@ -729,7 +729,7 @@ static int conf_section(conf_ctx *x, const char *prefix, json_t *obj, const conf
       rv = conf_fail(x, keys[i].path, "unknown key; the keys here are: %s", known);
       break;
     }
-    long long num;
+    long long num = 0;
     void *at = (char *)x->c + f->offset;
     switch (f->kind) {
       case CONF_INT:
