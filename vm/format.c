@@ -61,12 +61,13 @@ static int bad_grouping(TState *ts, char sep, char type) {
 
 /* CPython's parse_internal_render_format_spec, step for step. */
 static int parse_spec(TState *ts, const char *s, size_t n, char default_align,
-                      const char *tname, Spec *sp) {
+                      char default_type, const char *tname, Spec *sp) {
   memset(sp, 0, sizeof *sp);
   sp->fill = ' ';
   sp->align = default_align;
   sp->width = sp->precision = -1;
   sp->group_size = 3;
+  sp->type = default_type; /* 's' for str, so that ',' is refused there */
   size_t pos = 0;
   bool fill_given = false, align_given = false;
   /* A fill character may be any code point, so decode the first one. */
@@ -447,7 +448,7 @@ int vm_format(TState *ts, Value v, Obj *specobj, Value *out) {
                     t->name);
   Spec sp;
   const char *data = spec ? spec->data : "";
-  if (parse_spec(ts, data, n, is_str ? '<' : '>', t->name, &sp) < 0) return -1;
+  if (parse_spec(ts, data, n, is_str ? '<' : '>', is_str ? 's' : 0, t->name, &sp) < 0) return -1;
   TextBuf b;
   tb_init(&b);
   int rc;

@@ -30,7 +30,7 @@ nums = [5, 2, 8, 1, 9, 3, 7, 4, 6, 0]
 nums.sort(); print(nums)
 nums.sort(reverse=True); print(nums)
 words = ["banana", "Apple", "cherry", "apple", "Banana", "date"]
-print(sorted(words), sorted(words, key=str.lower), sorted(words, key=len))
+print(sorted(words), sorted(words, key=lambda w: w.lower()), sorted(words, key=len))
 words.sort(key=lambda w: (len(w), w)); print(words)
 pairs = [(1, "b"), (0, "a"), (1, "a"), (0, "b"), (2, "c"), (1, "c")]
 pairs.sort(key=lambda p: p[0]); print(pairs)
