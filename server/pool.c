@@ -48,6 +48,7 @@ struct gild_pool {
   gild_pool_task *d_head, *d_tail;
   int d_signaled; /* an async is on its way: no more sends needed */
   int abandoned;  /* stop gave up on a busy worker: workers touch nothing */
+  int loop_sleeping; /* the loop may block in poll: a finished task needs an async */
 
   uv_async_t async;
   uv_prepare_t prepare;
@@ -74,9 +75,10 @@ static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   else
     p->d_head = t;
   p->d_tail = t;
-  /* Only the worker that made the list non-empty since the loop's last
-   * drain pays for the eventfd write. */
-  if (!p->d_signaled) {
+  /* No wake-up while the loop is awake (it drains again before it next
+   * blocks), and only one per drain: the first worker pays for the
+   * eventfd write. */
+  if (p->loop_sleeping && !p->d_signaled) {
     p->d_signaled = 1;
     uv_async_send(&p->async);
   }
@@ -164,23 +166,15 @@ static void pool_flush(gild_pool *p) {
   p->batch_n = 0;
 }
 
-/* Runs before the loop blocks in poll: tasks submitted from timer or
- * write callbacks (outside the poll phase) must not wait a whole pass. */
-static void pool_on_prepare(uv_prepare_t *h) {
-  pool_flush(h->data);
-}
-
-/* Runs right after poll: everything parsed in this pass goes out at once. */
-static void pool_on_check(uv_check_t *h) {
-  pool_flush(h->data);
-}
-
-static void pool_drain_done(gild_pool *p) {
+/* Takes every finished task at once; `sleeping` tells the workers whether
+ * the loop is about to block in poll (then they must wake it). */
+static void pool_drain_done(gild_pool *p, int sleeping) {
   gild_pool_task *t;
   pthread_mutex_lock(&p->done_mu);
   t = p->d_head;
   p->d_head = p->d_tail = NULL;
   p->d_signaled = 0;
+  p->loop_sleeping = sleeping;
   pthread_mutex_unlock(&p->done_mu);
   while (t) {
     gild_pool_task *next = t->next;
@@ -190,7 +184,27 @@ static void pool_drain_done(gild_pool *p) {
 }
 
 static void pool_on_async(uv_async_t *h) {
-  pool_drain_done(h->data);
+  pool_drain_done(h->data, 0);
+}
+
+/* Runs before the loop blocks in poll: the last look at finished tasks
+ * (from here on workers send the async), then the submit batch, which
+ * also holds tasks submitted outside the poll phase (timers, writes, the
+ * answers just drained) that must not wait a whole pass. */
+static void pool_on_prepare(uv_prepare_t *h) {
+  gild_pool *p = h->data;
+  pool_drain_done(p, 1);
+  pool_flush(p);
+}
+
+/* Runs right after poll: everything parsed in this pass goes out at once,
+ * and the loop is awake until its next prepare. */
+static void pool_on_check(uv_check_t *h) {
+  gild_pool *p = h->data;
+  pool_flush(p);
+  pthread_mutex_lock(&p->done_mu);
+  p->loop_sleeping = 0;
+  pthread_mutex_unlock(&p->done_mu);
 }
 
 static void pool_on_close(uv_handle_t *h) {
@@ -221,6 +235,7 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   p->queue_size = queue_size;
   p->threads = threads;
   atomic_init(&p->q_n, 0);
+  p->loop_sleeping = 1;
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
   pthread_mutex_init(&p->done_mu, NULL);
@@ -330,7 +345,7 @@ int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
   }
   /* Hand back whatever the workers never took or finished. */
   pool_flush(p);
-  pool_drain_done(p);
+  pool_drain_done(p, 1);
   pthread_mutex_lock(&p->mu);
   t = p->q_head;
   p->q_head = p->q_tail = NULL;

@@ -11,12 +11,13 @@
  * fan-out cost lands on the workers, not on the loop.
  *
  * Return side (workers): a finished task is appended to a done list under
- * its own mutex; only the worker that makes the list non-empty (since the
- * loop last drained it) calls uv_async_send. The loop's async callback takes
- * the whole list at once and calls `done` for every task in it.
+ * its own mutex. The loop drains the whole list in its async callback and
+ * once more in its prepare handle, just before it blocks in poll; only
+ * from then on does a worker wake it, and only the first worker after a
+ * drain calls uv_async_send. While the loop is awake no one signals it.
  *
  * Workers never touch a libuv handle other than through uv_async_send; the
- * loop never waits for a worker except in gild_pool_free after the drain.
+ * loop never waits for a worker except in gild_pool_stop after the drain.
  */
 #ifndef GILD_POOL_H
 #define GILD_POOL_H
