@@ -767,14 +767,15 @@ static void conn_fail(gild_conn *c, int status) {
   conn_req *r = c->cur;
   c->cur = NULL;
   if (r == NULL) {
+    /* Nothing of a request line yet: the access log shows "-". */
     r = req_new(c);
     if (r == NULL) {
       gild_conn_close(c);
       return;
     }
-  }
-  if (r->method == NULL)
+  } else if (r->method == NULL) {
     r->method = http_method_str((enum http_method)c->parser.method);
+  }
   r->keep_alive = 0;
   r->body_len = 0;
   if (status != 405)
