@@ -217,8 +217,6 @@ def python_only(test):
 def suite(gild, d):
     """Runs every test of d (and d/unsupported), two at a time; prints failures and a summary."""
     import concurrent.futures
-    import contextlib
-    import io
     tests = sorted(os.path.join(d, n) for n in os.listdir(d)
                    if n.endswith(".py") and n != "compare.py" and not n.startswith("mod_"))
     udir = os.path.join(d, "unsupported")
@@ -226,11 +224,12 @@ def suite(gild, d):
                      if n.endswith(".py")) if os.path.isdir(udir) else []
 
     def one(job):
+        # a child process per test: output stays whole, whatever runs beside it
         kind, path = job
-        buf = io.StringIO()
-        with contextlib.redirect_stdout(buf):
-            rc = refusal(gild, path) if kind == "u" else compare(gild, path)
-        return job, rc, buf.getvalue()
+        argv = [sys.executable, os.path.abspath(__file__)]
+        argv += (["--gild-only", gild, path] if kind == "u" else [gild, path])
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        return job, p.returncode, p.stdout.decode("utf-8", "replace")
 
     jobs = [("t", t) for t in tests] + [("u", t) for t in refused]
     areas = {}
