@@ -79,6 +79,15 @@ static int enumerate_construct(TState *ts, Type *type, const Value *args, int na
   static const char *const names[] = {"iterable", "start"};
   Value a[2];
   int64_t start = 0;
+  /* enumerate's own parser words a missing iterable without "(pos 1)". */
+  if (nargs == 0 && (!kwargs || v_is_undef(dict_get_str_borrowed(kwargs, str_intern("iterable")))) &&
+      (!kwargs || ((DictObj *)kwargs)->used <= 2)) {
+    bool only_known = !kwargs || ((DictObj *)kwargs)->used == 0 ||
+                      (((DictObj *)kwargs)->used == 1 &&
+                       !v_is_undef(dict_get_str_borrowed(kwargs, str_intern("start"))));
+    if (only_known)
+      return vm_raise(ts, &TypeError_Type, "enumerate() missing required argument 'iterable'");
+  }
   if (vm_parse_args(ts, "enumerate", args, nargs, kwargs, names, 2, 2, 1, a) < 0) return -1;
   if (!v_is_undef(a[1]) && index_from(ts, a[1], &start) < 0) return -1;
   Value it;

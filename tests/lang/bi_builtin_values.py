@@ -20,7 +20,7 @@ print(isinstance(1, int), isinstance(True, int), isinstance(1, (str, float)), is
 print(type(1), type("a"), type([]), type(None), type(1.0), type(type))
 print(ord("a"), ord("é"), ord("€"), ord("😀"), ord(b"A"), chr(97), chr(233), chr(8364), chr(128512))
 print(hex(255), hex(-255), hex(0), oct(8), oct(-8), bin(5), bin(-5), bin(0), hex(True))
-print(hex(-9223372036854775808), bin(9223372036854775807))
+print(hex(-9223372036854775807 - 1), bin(9223372036854775807))
 print(divmod(7, 2), divmod(-7, 2), divmod(7, -2), divmod(7.5, 2), divmod(-7.5, 2))
 print(pow(2, 10), pow(2, -1), pow(2.0, 3), pow(3, 4, 5), pow(-3, 3, 7), pow(3, 4, -5))
 print(pow(2, -1, 5), pow(38, -1, 97), pow(0, 0, 1), pow(7, 0, 13))

@@ -11,7 +11,7 @@ for x in [2.675, 1.005, 0.125, 0.375, 1234.5678, -1234.5678, 5e-324, 1e300, 0.1 
     print(x, [round(x, n) for n in (-3, -2, -1, 0, 1, 2, 3, 10)])
 print(round(2.5, 400), round(2.5, -400), round(-2.5, -400), round(0.0, 2), round(-0.0, 2))
 print(round(float("inf"), 2), round(float("nan"), 2), round(float("-inf"), -2))
-for n in [15, 25, -25, 35, 1234, -1234, 5, 0, 9223372036854775807]:
+for n in [15, 25, -25, 35, 1234, -1234, 5, 0, 922337203685477580]:
     print(n, round(n), round(n, 1), round(n, -1), round(n, -2), round(n, -30))
 print(round(True), round(False, 2), round(True, -1))
 check("nan", lambda: round(float("nan")))
