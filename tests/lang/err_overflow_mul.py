@@ -7,4 +7,4 @@ try:
     print(2 ** 63)
 except OverflowError:
     print("OverflowError")
-print(2 ** 62, -2 ** 63)
+print(2 ** 62, -(2 ** 62) * 2)

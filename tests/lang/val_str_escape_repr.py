@@ -1,6 +1,6 @@
 print(repr("line1\nline2"))
 print(repr("\r\x0b\x0c"))
-print(repr("é"), repr("\u00e9"), repr("\N{BULLET}"))
+print(repr("é"), repr("\u00e9"), repr("\u2022"))
 print(repr("\x1b[0m"))
 print(repr(r"raw\n"), r"raw\t")
 print("\u20ac", "\U0001F600" == "\U0001f600", len("\U0001F600"))
