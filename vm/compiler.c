@@ -130,7 +130,8 @@ static int stack_effect(int op, int arg) {
   case OP_STORE_SUBSCR: return -3;
   case OP_DELETE_SUBSCR: return -2;
   case OP_BUILD_SLICE: return 1 - arg;
-  case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_SET: case OP_BUILD_STRING: return 1 - arg;
+  case OP_BUILD_LIST: case OP_BUILD_TUPLE: case OP_BUILD_STRING: return 1 - arg;
+  case OP_BUILD_SET: return 1 - (arg & 0xfffff);
   case OP_BUILD_MAP: return 1 - 2 * arg;
   case OP_LIST_APPEND: case OP_SET_ADD: case OP_LIST_EXTEND: case OP_SET_UPDATE:
   case OP_DICT_UPDATE: return -1;
@@ -589,12 +590,75 @@ static void compile_subscript_key(Compiler *c, Node *k) {
   }
 }
 
+#define FOLD_LIMIT ((__int128)1 << 100)
+
+/* Folds integer constant expressions at compile time in 128 bits, so that
+ * -2**63 and -1 << 63, whose intermediate 2**63 does not fit in an int64,
+ * give CPython's result. Anything unusual is left to the runtime. */
+static bool fold_int(Node *n, __int128 *out) {
+  __int128 a, b;
+  switch (n->kind) {
+  case E_INT:
+    *out = n->op == 1 ? (__int128)INT64_MAX + 1 : n->ival;
+    return true;
+  case E_UNARY:
+    if (n->op == '!' || !fold_int(n->a, &a)) return false;
+    *out = n->op == '-' ? -a : n->op == '~' ? ~a : a;
+    return true;
+  case E_BINOP:
+    if (!fold_int(n->a, &a) || !fold_int(n->b, &b)) return false;
+    switch (n->op) {
+    case BINOP_ADD: *out = a + b; break;
+    case BINOP_SUB: *out = a - b; break;
+    case BINOP_MUL:
+      if (a > ((__int128)1 << 62) || a < -((__int128)1 << 62) || b > ((__int128)1 << 62) || b < -((__int128)1 << 62))
+        return false;
+      *out = a * b;
+      break;
+    case BINOP_POW: {
+      if (b < 0 || b > 127) return false;
+      __int128 r = 1;
+      for (int i = 0; i < (int)b; i++) {
+        r *= a;
+        if (r > FOLD_LIMIT || r < -FOLD_LIMIT) return false;
+      }
+      *out = r;
+      break;
+    }
+    case BINOP_LSHIFT:
+      if (b < 0 || b > 64 || a > ((__int128)1 << 32) || a < -((__int128)1 << 32)) return false;
+      *out = a * ((__int128)1 << (int)b);
+      break;
+    default: return false;
+    }
+    return *out <= FOLD_LIMIT && *out >= -FOLD_LIMIT;
+  default: return false;
+  }
+}
+
+static bool all_constants(NodeList *l) {
+  for (int i = 0; i < l->n; i++) {
+    NodeKind k = l->items[i]->kind;
+    if (k != E_INT && k != E_FLOAT && k != E_STR && k != E_BYTES && k != E_CONST) return false;
+  }
+  return true;
+}
+
 static void compile_expr(Compiler *c, Node *n) {
   if (c->failed) return;
   int slot;
+  __int128 folded;
+  if ((n->kind == E_BINOP || n->kind == E_UNARY) && fold_int(n, &folded) && folded <= INT64_MAX &&
+      folded >= INT64_MIN) {
+    load_const(c, v_int((int64_t)folded));
+    return;
+  }
   switch (n->kind) {
   case E_NAME: name_op(c, n->name, ACC_LOAD); break;
-  case E_INT: load_const(c, v_int(n->ival)); break;
+  case E_INT:
+    if (n->op == 1) cerror(c, n, false, "integer literal too large: gild ints are 64-bit");
+    load_const(c, v_int(n->ival));
+    break;
   case E_FLOAT: load_const(c, v_float(n->fval)); break;
   case E_STR: load_const(c, str_const(c, n->str, n->slen)); break;
   case E_BYTES: {
@@ -667,6 +731,11 @@ static void compile_expr(Compiler *c, Node *n) {
       break;
     }
     for (int i = 0; i < n->list.n; i++) compile_expr(c, n->list.items[i]);
+    if (n->kind == E_SET && n->list.n >= 3 && all_constants(&n->list)) {
+      /* CPython builds these from a frozenset constant: same order here */
+      emit(c, OP_BUILD_SET, n->list.n | (1 << 20));
+      break;
+    }
     emit(c, n->kind == E_LIST ? OP_BUILD_LIST : n->kind == E_TUPLE ? OP_BUILD_TUPLE : OP_BUILD_SET, n->list.n);
     break;
   case E_DICT: {
@@ -1390,15 +1459,18 @@ static void raise_syntax_error(Compiler *c, Type *type, const char *msg, int lin
   TState *ts = c->ts;
   Value text = v_none();
   if (line_col_text(c, line, &text) < 0) return;
-  char buf[512];
-  if (unsupported)
-    snprintf(buf, sizeof buf, "%s:%d:%d: %s", c->filename, line, col, msg);
-  else
-    snprintf(buf, sizeof buf, "%s", msg);
-  Obj *m = str_from_cstr(ts, buf);
+  /* Outside the subset: the last line reads FILE:LINE:COL: SyntaxError: ...
+   * (a third argument carries the location prefix for vm_print_exception). */
+  char where[512];
+  snprintf(where, sizeof where, "%s:%d:%d", c->filename, line, col);
+  Obj *m = str_from_cstr(ts, msg);
   Obj *f = str_from_cstr(ts, c->filename);
-  Obj *loc = m && f ? tuple_pack(ts, 4, v_obj(f), v_int(line), v_int(col), text) : NULL;
-  Obj *args = loc ? tuple_pack(ts, 2, v_obj(m), v_obj(loc)) : NULL;
+  Obj *w = str_from_cstr(ts, where);
+  Obj *loc = m && f && w ? tuple_pack(ts, 4, v_obj(f), v_int(line), v_int(col), text) : NULL;
+  Obj *args = loc ? (unsupported ? tuple_pack(ts, 3, v_obj(m), v_obj(loc), v_obj(w))
+                                 : tuple_pack(ts, 2, v_obj(m), v_obj(loc)))
+                  : NULL;
+  obj_xdecref(w);
   Obj *e = args ? exc_new(ts, type, args) : NULL;
   if (e) vm_raise_value(ts, v_obj(e));
   obj_xdecref(e);

@@ -9,6 +9,7 @@
  * another exception is being handled (ts->handled) chains it as
  * __context__, as CPython does implicitly.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,26 @@ static int exc_construct(TState *ts, Type *type, const Value *args, int nargs, O
                          Value *out) {
   if (kwargs && as_dict(v_obj(kwargs))->used > 0)
     return vm_raise(ts, &TypeError_Type, "%s() takes no keyword arguments", type->name);
+  /* OSError(errno, msg) picks the subclass for errno, as CPython does */
+  if (type == &OSError_Type && nargs >= 2 && v_is_int(args[0])) {
+    switch (args[0].as.i) {
+    case ENOENT: type = &FileNotFoundError_Type; break;
+    case EEXIST: type = &FileExistsError_Type; break;
+    case EACCES: case EPERM: type = &PermissionError_Type; break;
+    case EISDIR: type = &IsADirectoryError_Type; break;
+    case ENOTDIR: type = &NotADirectoryError_Type; break;
+    case ETIMEDOUT: type = &TimeoutError_Type; break;
+    case ECONNREFUSED: type = &ConnectionRefusedError_Type; break;
+    case ECONNRESET: type = &ConnectionResetError_Type; break;
+    case ECONNABORTED: type = &ConnectionAbortedError_Type; break;
+    case EPIPE: case ESHUTDOWN: type = &BrokenPipeError_Type; break;
+    case EINTR: type = &InterruptedError_Type; break;
+    case EAGAIN: case EALREADY: case EINPROGRESS: type = &BlockingIOError_Type; break;
+    case ECHILD: type = &ChildProcessError_Type; break;
+    case ESRCH: type = &ProcessLookupError_Type; break;
+    default: break;
+    }
+  }
   Obj *t = tuple_new(ts, (size_t)nargs);
   if (!t) return -1;
   for (int i = 0; i < nargs; i++) ((TupleObj *)t)->items[i] = v_incref(args[i]);
@@ -458,7 +479,7 @@ static void print_tb(ExcObj *e) {
  * the way CPython does, with a caret under the column. */
 static bool print_syntax_error(TState *ts, ExcObj *e) {
   TupleObj *a = (TupleObj *)e->args;
-  if (a->len != 2 || !v_is_type(a->items[1], &TupleType)) return false;
+  if (a->len < 2 || a->len > 3 || !v_is_type(a->items[1], &TupleType)) return false;
   TupleObj *loc = as_tuple(a->items[1]);
   if (loc->len != 4 || !v_is_type(loc->items[0], &StrType)) return false;
   fprintf(stderr, "  File \"%s\", line %lld\n", as_str(loc->items[0])->data,
@@ -480,7 +501,10 @@ static bool print_syntax_error(TState *ts, ExcObj *e) {
     vm_exc_clear(ts);
     return true;
   }
-  fprintf(stderr, "%s: %s\n", e->ob.type->name, as_str(s)->data);
+  if (a->len == 3 && v_is_type(a->items[2], &StrType))
+    fprintf(stderr, "%s: %s: %s\n", as_str(a->items[2])->data, e->ob.type->name, as_str(s)->data);
+  else
+    fprintf(stderr, "%s: %s\n", e->ob.type->name, as_str(s)->data);
   v_decref(s);
   return true;
 }

@@ -291,13 +291,21 @@ static void builtin_traverse(Obj *o, void (*visit)(Obj *, void *), void *arg) {
 static int builtin_call(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                         Value *out) {
   BuiltinObj *b = (BuiltinObj *)self.as.o;
+  if (v_is_undef(b->self)) {
+    /* an unbound method from a type, str.lower: the first argument is self */
+    if (nargs < 1)
+      return vm_raise(ts, &TypeError_Type, "unbound method %s() needs an argument", b->def->name);
+    return b->def->fn(ts, args[0], args + 1, nargs - 1, kwargs, out);
+  }
   return b->def->fn(ts, b->self, args, nargs, kwargs, out);
 }
 
 static int builtin_repr(TState *ts, Value self, Value *out) {
   BuiltinObj *b = (BuiltinObj *)self.as.o;
   Obj *s;
-  if (v_is_none(b->self) || (v_is_obj(b->self) && b->self.as.o->type == &ModuleType))
+  if (v_is_undef(b->self))
+    s = str_fmt(ts, "<method '%s' objects>", b->def->name);
+  else if (v_is_none(b->self) || (v_is_obj(b->self) && b->self.as.o->type == &ModuleType))
     s = str_fmt(ts, "<built-in function %s>", b->def->name);
   else
     s = str_fmt(ts, "<built-in method %s of %s object at %p>", b->def->name, v_type(b->self)->name,

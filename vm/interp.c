@@ -28,6 +28,7 @@
 #include "methods.h"
 #include "objimpl.h"
 #include "seqiter.h"
+#include "setobject.h"
 #include "vm.h"
 
 static int run_frame(TState *ts, Frame *f, Value *result);
@@ -935,7 +936,16 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BUILD_SET) {
     arg = (int)INSN_ARG(w);
     SAVE();
-    Obj *s = set_new(ts);
+    Obj *s;
+    if (arg & (1 << 20)) {
+      arg &= 0xfffff;
+      s = set_from_constants(ts, sp - arg, (size_t)arg);
+      if (!s) goto error;
+      for (int i = 0; i < arg; i++) v_decref(POP());
+      PUSH(v_obj(s));
+      DISPATCH();
+    }
+    s = set_new(ts);
     if (!s) goto error;
     for (int i = arg; i > 0; i--)
       if (set_add(ts, s, PEEK(i)) < 0) {
@@ -1271,7 +1281,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       if (!kwd) goto error;
     }
     int rc;
-    if (!v_is_undef(self) && v_is_type(callable, &BuiltinType) && v_is_none(((BuiltinObj *)callable.as.o)->self))
+    if (!v_is_undef(self) && v_is_type(callable, &BuiltinType) && v_is_undef(((BuiltinObj *)callable.as.o)->self))
       rc = ((BuiltinObj *)callable.as.o)->def->fn(ts, self, args, nargs, kwd, &r);
     else
       rc = vm_call(ts, callable, args, nargs, kwd, &r);

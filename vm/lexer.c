@@ -318,6 +318,7 @@ static void lex_number(Lexer *lx, Token *t) {
     return;
   }
   make(lx, t, is_float ? TK_FLOAT : TK_INT, start);
+  t->int_min_magnitude = false;
   if (is_float) {
     t->fval = strtod(buf, NULL);
     return;
@@ -341,12 +342,13 @@ static void lex_number(Lexer *lx, Token *t) {
       error_tok(lx, t, start, "invalid digit in literal");
       return;
     }
-    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX) {
+    if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)base || v * (uint64_t)base + (uint64_t)d > (uint64_t)INT64_MAX + 1) {
       error_tok(lx, t, start, "integer literal too large: gild ints are 64-bit");
       return;
     }
     v = v * (uint64_t)base + (uint64_t)d;
   }
+  t->int_min_magnitude = v == (uint64_t)INT64_MAX + 1;
   t->ival = (int64_t)v;
 }
 

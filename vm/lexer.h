@@ -40,6 +40,7 @@ typedef struct Token {
   char *str;         /* TK_STRING: decoded (or raw body for f-strings), malloc'd */
   size_t strlen;
   int strflags;
+  bool int_min_magnitude; /* TK_INT 9223372036854775808: valid only negated */
 } Token;
 
 typedef struct Lexer {

@@ -25,6 +25,7 @@ typedef struct Parser {
   jmp_buf *bail;
   int line_offset;
   int col_offset; /* for f-string sub-expressions */
+  const char *genexp_ok; /* a '(' here may open a generator expression (a call argument) */
 } Parser;
 
 static Node *parse_test(Parser *p);
@@ -64,7 +65,9 @@ static void advance(Parser *p) {
   if (p->tok.line == 1 + p->line_offset) p->tok.col += p->col_offset;
   if (p->tok.type == TK_ERROR) {
     if (p->lx.indent_error) p->err->indentation = true;
-    fail_at(p, p->lx.err_line + p->line_offset, p->lx.err_col, false, "%s", p->lx.error);
+    size_t n = strlen(p->lx.error);
+    bool unsupported = n > 13 && strcmp(p->lx.error + n - 13, "not supported") == 0;
+    fail_at(p, p->lx.err_line + p->line_offset, p->lx.err_col, unsupported, "%s", p->lx.error);
   }
 }
 
@@ -323,12 +326,14 @@ static Node *parse_star_or_test(Parser *p) {
 
 static Node *parse_paren(Parser *p) {
   Node *t = new_node(p, E_TUPLE);
+  bool genexp_ok = p->genexp_ok == p->tok.start;
   advance(p);
   if (accept_op(p, ")")) return t;
   if (is_kw(p, "yield")) refuse(p, p->tok.line, p->tok.col, "yield expressions (generators) are");
   Node *first = parse_star_or_test(p);
   if (is_op(p, ":=")) refuse(p, p->tok.line, p->tok.col, "assignment expressions (:=) are");
   if (at_comp_for(p)) {
+    if (!genexp_ok) refuse(p, t->line, t->col, "generator expressions outside a call are");
     Node *g = new_at(p, E_GENEXP, first);
     g->a = first;
     parse_comp_for(p, g);
@@ -432,6 +437,7 @@ static Node *parse_atom(Parser *p) {
   case TK_INT:
     n = new_node(p, E_INT);
     n->ival = t->ival;
+    n->op = t->int_min_magnitude; /* 2**63: must be negated */
     advance(p);
     return n;
   case TK_FLOAT:
@@ -492,6 +498,7 @@ static void parse_call_args(Parser *p, Node *call) {
       k->a = parse_test(p);
       nodelist_push(p->arena, &call->list2, k);
     } else {
+      p->genexp_ok = p->tok.start;
       Node *a = parse_test(p);
       if (is_op(p, "=") && a->kind == E_NAME) {
         advance(p);
@@ -587,8 +594,11 @@ static Node *parse_factor(Parser *p) {
     advance(p);
     u->a = parse_factor(p);
     /* fold -<number> so that -9223372036854775808 and constants work */
-    if (u->op == '-' && u->a->kind == E_INT && u->a->ival >= 0) {
-      u->a->ival = -u->a->ival;
+    if (u->op == '-' && u->a->kind == E_INT && (u->a->ival >= 0 || u->a->op == 1)) {
+      if (u->a->op == 1)
+        u->a->op = 0; /* -9223372036854775808 */
+      else
+        u->a->ival = -u->a->ival;
       u->a->line = u->line;
       u->a->col = u->col;
       return u->a;

@@ -2,6 +2,8 @@
  * range.c - range objects: start, stop, step and a precomputed length,
  * never materialised.
  */
+#include <string.h>
+
 #include "objimpl.h"
 #include "vm.h"
 
@@ -133,17 +135,63 @@ static int range_hash(TState *ts, Value self, int64_t *out) {
 static int range_attr(TState *ts, Value self, Obj *name, Value *out) {
   RangeObj *r = (RangeObj *)self.as.o;
   const char *n = ((StrObj *)name)->data;
-  if (n[0] == 's' && n[1] == 't' && n[2] == 'a') *out = v_int(r->start);
-  else if (n[0] == 's' && n[1] == 't' && n[2] == 'o') *out = v_int(r->stop);
-  else if (n[0] == 's' && n[1] == 't' && n[2] == 'e') *out = v_int(r->step);
+  if (strcmp(n, "start") == 0) *out = v_int(r->start);
+  else if (strcmp(n, "stop") == 0) *out = v_int(r->stop);
+  else if (strcmp(n, "step") == 0) *out = v_int(r->step);
   else
     return vm_raise(ts, &AttributeError_Type, "'range' object has no attribute '%s'", n);
   return 0;
 }
 
+static int range_count(TState *ts, Value self, const Value *args, int nargs, Obj *kw, Value *out) {
+  (void)kw;
+  if (nargs != 1) return vm_raise(ts, &TypeError_Type, "range.count() takes exactly one argument (%d given)", nargs);
+  int c = range_contains(ts, self, args[0]);
+  if (c < 0) return -1;
+  *out = v_int(c);
+  return 0;
+}
+
+static int range_index(TState *ts, Value self, const Value *args, int nargs, Obj *kw, Value *out) {
+  (void)kw;
+  RangeObj *r = (RangeObj *)self.as.o;
+  if (nargs != 1) return vm_raise(ts, &TypeError_Type, "range.index() takes exactly one argument (%d given)", nargs);
+  int c = range_contains(ts, self, args[0]);
+  if (c < 0) return -1;
+  if (!c || !(v_is_int(args[0]) || v_is_bool(args[0]))) {
+    Value rep;
+    if (vm_repr(ts, args[0], &rep) < 0) return -1;
+    vm_raise(ts, &ValueError_Type, "%s is not in range", as_str(rep)->data);
+    v_decref(rep);
+    return -1;
+  }
+  *out = v_int((args[0].as.i - r->start) / r->step);
+  return 0;
+}
+
+static const MethodDef range_methods[] = {
+    {"count", range_count},
+    {"index", range_index},
+    {NULL, NULL},
+};
+
+static int range_getattr_all(TState *ts, Value self, Obj *name, Value *out);
+
 Type RangeType = {
     .ob = {IMMORTAL_REFCNT, &TypeType}, .name = "range", .dealloc = range_dealloc,
     .construct = range_construct, .repr = range_repr, .hash = range_hash,
     .compare = range_compare, .len = range_len, .getitem = range_getitem,
-    .contains = range_contains, .iter = range_iter, .getattr = range_attr,
+    .contains = range_contains, .iter = range_iter, .getattr = range_getattr_all,
+    .methods = range_methods,
 };
+
+static int range_getattr_all(TState *ts, Value self, Obj *name, Value *out) {
+  Obj *m = type_lookup_method(&RangeType, name);
+  if (m) {
+    Obj *b = builtin_new(ts, ((BuiltinObj *)m)->def, self, NULL);
+    if (!b) return -1;
+    *out = v_obj(b);
+    return 0;
+  }
+  return range_attr(ts, self, name, out);
+}

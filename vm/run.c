@@ -2,6 +2,7 @@
  * run.c - `gild run FILE.py [ARGS]`, `gild run -c CODE [ARGS]` and
  * `gild dis FILE.py`: the VM as a command-line Python.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +139,13 @@ int gild_vm_main(int argc, char **argv) {
   if (interp_run_module(ts, co, mo->dict) < 0) {
     if (vm_exc_matches(ts, &SystemExit_Type)) {
       status = handle_system_exit(ts);
+    } else if (vm_exc_matches(ts, &KeyboardInterrupt_Type)) {
+      /* as CPython: the traceback, then die of SIGINT so the parent sees it */
+      vm_print_exception(ts);
+      fflush(stdout);
+      signal(SIGINT, SIG_DFL);
+      raise(SIGINT);
+      status = 130;
     } else {
       vm_print_exception(ts);
       status = 1;

@@ -345,7 +345,9 @@ static int str_repeat(TState *ts, StrObj *s, int64_t n, Value *out) {
     *out = v_obj(str_new(ts, "", 0));
     return 0;
   }
-  if ((uint64_t)n > (1ull << 40) / (s->size ? s->size : 1)) return vm_raise_nomem(ts);
+  if ((uint64_t)n > (uint64_t)INT64_MAX / s->size)
+    return vm_raise(ts, &OverflowError_Type, "repeated string is too long");
+  if ((uint64_t)n > (1ull << 36) / s->size) return vm_raise_nomem(ts);
   StrObj *r = str_alloc(ts, s->size * (size_t)n);
   if (!r) return -1;
   for (int64_t i = 0; i < n; i++) memcpy(r->data + (size_t)i * s->size, s->data, s->size);
@@ -446,8 +448,9 @@ int str_repr_raw(TState *ts, const char *s, size_t n, Value *out) {
     } else if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0xa0) || cp == 0xad) {
       snprintf(esc, sizeof esc, "\\x%02x", cp);
       rc = sb_adds(ts, &b, esc);
-    } else if ((cp >= 0x2028 && cp <= 0x2029) || (cp >= 0xd800 && cp <= 0xdfff) ||
-               cp == 0xfeff || (cp >= 0x200b && cp <= 0x200f)) {
+    } else if ((cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) ||
+               (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfeff || cp == 0x1680 || cp == 0x205f ||
+               (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3000 || (cp >= 0xe000 && cp <= 0xf8ff)) {
       snprintf(esc, sizeof esc, "\\u%04x", cp);
       rc = sb_adds(ts, &b, esc);
     } else {

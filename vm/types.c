@@ -84,7 +84,7 @@ static int type_build_methods(TState *ts, Type *t) {
   Obj *d = dict_new(ts);
   if (!d) return -1;
   for (const MethodDef *m = t->methods; m->name; m++) {
-    Obj *b = builtin_new(ts, m, v_none(), NULL);
+    Obj *b = builtin_new(ts, m, v_undef(), NULL); /* unbound: str.upper('x') */
     if (!b) {
       obj_decref(d);
       return -1;
@@ -139,7 +139,7 @@ extern Type SliceType, CodeType, CellType;
 int vm_types_init(TState *ts) {
   Type *types[] = {&TypeType, &NoneType, &BoolType, &IntType, &FloatType, &StrType,
                    &BytesType, &ListType, &TupleType, &DictType, &SetType, &RangeType,
-                   &FunctionType, &BuiltinType, &ModuleType, &IteratorType};
+                   &FunctionType, &BuiltinType, &ModuleType, &IteratorType, &RangeType};
   methods_ts = ts;
   for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
     if (type_build_methods(ts, types[i]) < 0) return -1;
