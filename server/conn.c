@@ -31,6 +31,7 @@
 #define CONN_LINGER_MS 2000
 #define CONN_LINGER_DRAIN_MS 500
 #define CONN_MAX_WBUFS 64
+#define CONN_BODY_PREALLOC 65536
 
 enum { PHASE_IDLE, PHASE_HEADERS, PHASE_BODY };
 enum { REQ_PARSING, REQ_QUEUED, REQ_DONE };
@@ -656,11 +657,15 @@ static int conn_on_headers_complete(http_parser *p) {
     r->err_status = status;
   }
   if (has_body) {
+    /* Reserve what was announced, up to a bound: a client that announces
+     * a megabyte and sends nothing must not cost one. */
     if ((p->flags & F_CONTENTLENGTH) && r->err_status == 0) {
-      r->body = malloc((size_t)p->content_length);
+      size_t want = p->content_length < CONN_BODY_PREALLOC ? (size_t)p->content_length
+                                                            : CONN_BODY_PREALLOC;
+      r->body = malloc(want);
       if (r->body == NULL)
         return conn_fail_cb(c, 503);
-      r->body_cap = (size_t)p->content_length;
+      r->body_cap = want;
     }
     c->phase = PHASE_BODY;
     c->phase_ms = uv_now(&s->loop);
