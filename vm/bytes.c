@@ -568,8 +568,8 @@ static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kw
                    const char *name, bool reverse, int64_t *pos) {
   if (nargs_in(ts, name, nargs, kwargs, 1, 3) < 0) return -1;
   unsigned char one;
-  const unsigned char *nd;
-  size_t nn;
+  const unsigned char *nd = NULL;
+  size_t nn = 0;
   if (needle_of(ts, args[0], &one, &nd, &nn) < 0) return -1;
   BytesObj *b = B(self);
   int64_t s, e;
@@ -580,7 +580,7 @@ static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kw
 
 static int bytes_find(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "find", false, &pos) < 0) return -1;
   *out = v_int(pos);
   return 0;
@@ -588,7 +588,7 @@ static int bytes_find(TState *ts, Value self, const Value *args, int nargs, Obj 
 
 static int bytes_rfind(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                        Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "rfind", true, &pos) < 0) return -1;
   *out = v_int(pos);
   return 0;
@@ -596,7 +596,7 @@ static int bytes_rfind(TState *ts, Value self, const Value *args, int nargs, Obj
 
 static int bytes_index(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                        Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "index", false, &pos) < 0) return -1;
   if (pos < 0) return vm_raise(ts, &ValueError_Type, "subsection not found");
   *out = v_int(pos);
@@ -607,8 +607,8 @@ static int bytes_count(TState *ts, Value self, const Value *args, int nargs, Obj
                        Value *out) {
   if (nargs_in(ts, "count", nargs, kwargs, 1, 3) < 0) return -1;
   unsigned char one;
-  const unsigned char *nd;
-  size_t nn;
+  const unsigned char *nd = NULL;
+  size_t nn = 0;
   if (needle_of(ts, args[0], &one, &nd, &nn) < 0) return -1;
   BytesObj *b = B(self);
   int64_t s, e, n = 0;

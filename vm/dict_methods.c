@@ -100,7 +100,7 @@ static int view_iter(TState *ts, Value self, Value *out) {
 static int view_repr(TState *ts, Value self, Value *out) {
   Obj *list;
   if (vm_to_list(ts, self, &list) < 0) return -1;
-  Value lr;
+  Value lr = v_undef();
   int rc = vm_repr(ts, v_obj(list), &lr);
   obj_decref(list);
   if (rc < 0) return -1;
@@ -115,14 +115,14 @@ static int view_contains(TState *ts, Value self, Value item) {
   Obj *d = view_dict(self);
   int kind = view_kind(self);
   if (kind == IT_DICT_KEYS) {
-    Value v;
+    Value v = v_undef();
     int rc = dict_get(ts, d, item, &v);
     if (rc == 1) v_decref(v);
     return rc;
   }
   if (kind == IT_DICT_ITEMS) {
     if (!v_is_type(item, &TupleType) || as_tuple(item)->len != 2) return 0;
-    Value v;
+    Value v = v_undef();
     int rc = dict_get(ts, d, as_tuple(item)->items[0], &v);
     if (rc <= 0) return rc;
     rc = vm_equal(ts, v, as_tuple(item)->items[1]);
@@ -130,7 +130,7 @@ static int view_contains(TState *ts, Value self, Value item) {
     return rc;
   }
   size_t pos = 0;
-  Value val;
+  Value val = v_undef();
   while (dict_next(d, &pos, NULL, &val)) {
     v_incref(val);
     int eq = vm_equal(ts, val, item);

@@ -468,7 +468,7 @@ int vm_format(TState *ts, Value v, Obj *specobj, Value *out) {
 /* ---- ascii() for !a and %a ------------------------------------------------- */
 
 static int ascii_of(TState *ts, Value v, Value *out) {
-  Value r;
+  Value r = v_undef();
   if (vm_repr(ts, v, &r) < 0) return -1;
   StrObj *s = as_str(r);
   if (s->ascii) { *out = r; return 0; }
@@ -594,7 +594,7 @@ static int pct_float(TState *ts, const PctSpec *ps, char type, Value v, TextBuf 
 }
 
 static int pct_text(TState *ts, const PctSpec *ps, char type, Value v, TextBuf *b) {
-  Value s;
+  Value s = v_undef();
   int rc = type == 's' ? vm_str(ts, v, &s) : type == 'r' ? vm_repr(ts, v, &s) : ascii_of(ts, v, &s);
   if (rc < 0) return -1;
   StrObj *so = as_str(s);
@@ -624,7 +624,7 @@ static int pct_char(TState *ts, const PctSpec *ps, Value v, TextBuf *b) {
 
 /* `*` in a width or precision takes the next argument, which must be an int. */
 static int pct_star(TState *ts, PctCtx *c, int64_t *out) {
-  Value a;
+  Value a = v_undef();
   if (pct_next_arg(ts, c, &a) < 0) return -1;
   if (!v_is_int(a) && !v_is_bool(a)) return vm_raise(ts, &TypeError_Type, "* wants int");
   *out = a.as.i;
@@ -643,7 +643,7 @@ static int pct_key(TState *ts, PctCtx *c, const char *s, size_t n, size_t *pos) 
   if (depth > 0) return vm_raise(ts, &ValueError_Type, "incomplete format key");
   Obj *key = str_new(ts, s + start, *pos - 1 - start);
   if (!key) return -1;
-  Value val;
+  Value val = v_undef();
   int rc = vm_getitem(ts, c->dict, v_obj(key), &val);
   obj_decref(key);
   if (rc < 0) return -1;
@@ -690,7 +690,7 @@ static int pct_one(TState *ts, PctCtx *c, const char *s, size_t n, size_t *pos, 
   if (*pos >= n) return vm_raise(ts, &ValueError_Type, "incomplete format");
   size_t tpos = *pos;
   uint32_t type = tb_utf8_next(s, pos);
-  Value arg;
+  Value arg = v_undef();
   if (pct_next_arg(ts, c, &arg) < 0) return -1;
   switch (type) {
   case 's': case 'r': case 'a': return pct_text(ts, &ps, (char)type, arg, b);
@@ -774,7 +774,7 @@ static bool all_digits(const char *s, size_t n) {
 /* The first part of a field name: an index, automatic, or a keyword. */
 static int field_first(TState *ts, FmtCtx *c, const char *s, size_t n, Value *out) {
   if (n == 0 || all_digits(s, n)) {
-    int64_t idx;
+    int64_t idx = 0;
     if (n == 0) {
       if (c->manual)
         return vm_raise(ts, &ValueError_Type,
@@ -810,7 +810,7 @@ static int field_first(TState *ts, FmtCtx *c, const char *s, size_t n, Value *ou
 static int field_value(TState *ts, FmtCtx *c, const char *s, size_t n, Value *out) {
   size_t i = 0;
   while (i < n && s[i] != '.' && s[i] != '[') i++;
-  Value cur;
+  Value cur = v_undef();
   if (field_first(ts, c, s, i, &cur) < 0) return -1;
   while (i < n) {
     char kind = s[i++];
@@ -830,14 +830,14 @@ static int field_value(TState *ts, FmtCtx *c, const char *s, size_t n, Value *ou
     }
     Obj *name = str_new(ts, s + start, i - start);
     if (!name) { v_decref(cur); return -1; }
-    Value next;
+    Value next = v_undef();
     int rc;
     if (kind == '.') {
       rc = vm_getattr(ts, cur, name, &next);
     } else {
       Value key = v_obj(name);
       if (all_digits(s + start, i - start)) {
-        int64_t k;
+        int64_t k = 0;
         size_t p = 0;
         read_int(s + start, i - start, &p, &k);
         key = v_int(k);
@@ -877,10 +877,10 @@ static int render_field(TState *ts, FmtCtx *c, const char *s, size_t n, int dept
   }
   const char *spec = i < n ? s + i + 1 : "";
   size_t nspec = i < n ? n - i - 1 : 0;
-  Value v;
+  Value v = v_undef();
   if (field_value(ts, c, s, name_end, &v) < 0) return -1;
   if (conv) {
-    Value cv;
+    Value cv = v_undef();
     int rc;
     if (conv == 'r') rc = vm_repr(ts, v, &cv);
     else if (conv == 's') rc = vm_str(ts, v, &cv);
@@ -901,7 +901,7 @@ static int render_field(TState *ts, FmtCtx *c, const char *s, size_t n, int dept
   }
   Obj *specobj = tb_finish_str(ts, &sb);
   if (!specobj) { v_decref(v); return -1; }
-  Value r;
+  Value r = v_undef();
   int rc = vm_format(ts, v, specobj, &r);
   obj_decref(specobj);
   v_decref(v);

@@ -118,7 +118,7 @@ static int list_m_extend(TState *ts, Value self, const Value *args, int nargs, O
 static int list_m_insert(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                          Value *out) {
   if (range_args(ts, "list", "insert", nargs, kwargs, 2, 2) < 0) return -1;
-  int64_t i;
+  int64_t i = 0;
   if (as_index(ts, args[0], &i) < 0) return -1;
   ListObj *l = L(self);
   int64_t n = (int64_t)l->len;
@@ -191,7 +191,7 @@ static int seq_index_method(TState *ts, Value self, const Value *args, int nargs
   if (i == -2) return -1;
   if (i >= 0) { *out = v_int(i); return 0; }
   if (!is_list) return vm_raise(ts, &ValueError_Type, "tuple.index(x): x not in tuple");
-  Value r;
+  Value r = v_undef();
   if (vm_repr(ts, args[0], &r) < 0) return -1;
   vm_raise(ts, &ValueError_Type, "%s is not in list", as_str(r)->data);
   v_decref(r);

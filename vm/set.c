@@ -157,13 +157,13 @@ static int discard_entry(TState *ts, SetObj *so, Value key, int64_t hash) {
 }
 
 static int add_key(TState *ts, SetObj *so, Value key) {
-  int64_t h;
+  int64_t h = 0;
   if (vm_hash(ts, key, &h) < 0) return -1;
   return add_entry(ts, so, key, h);
 }
 
 static int contains_key(TState *ts, SetObj *so, Value key) {
-  int64_t h;
+  int64_t h = 0;
   if (vm_hash(ts, key, &h) < 0) return -1;
   SetEntry *e;
   return lookkey(ts, so, key, h, &e);
@@ -330,7 +330,7 @@ static int set_repr(TState *ts, Value self, Value *out) {
   SetEntry *e;
   bool first = true;
   while (set_next(so, &pos, &e)) {
-    Value r;
+    Value r = v_undef();
     Value key = v_incref(e->key);
     int rc = vm_repr(ts, key, &r);
     v_decref(key);
@@ -395,7 +395,7 @@ static int set_copy_of(TState *ts, SetObj *so, Value *out) { return set_from(ts,
 
 static int intersection(TState *ts, SetObj *so, Value other, Value *out) {
   if (is_set(other) && SO(other) == so) return set_copy_of(ts, so, out);
-  Value res;
+  Value res = v_undef();
   if (set_from(ts, v_undef(), &res) < 0) return -1;
   SetObj *r = SO(res);
   int rc = 0;
@@ -412,7 +412,7 @@ static int intersection(TState *ts, SetObj *so, Value other, Value *out) {
     Value it, item;
     if (vm_iter(ts, other, &it) < 0) { v_decref(res); return -1; }
     while ((rc = vm_next(ts, it, &item)) == 1) {
-      int64_t h;
+      int64_t h = 0;
       SetEntry *f;
       rc = vm_hash(ts, item, &h);
       if (rc == 0) rc = lookkey(ts, so, item, h, &f);
@@ -440,7 +440,7 @@ static int difference_update_one(TState *ts, SetObj *so, Value other) {
   if (vm_iter(ts, other, &it) < 0) return -1;
   int rc;
   while ((rc = vm_next(ts, it, &item)) == 1) {
-    int64_t h;
+    int64_t h = 0;
     rc = vm_hash(ts, item, &h);
     if (rc == 0) rc = discard_entry(ts, so, item, h);
     v_decref(item);
@@ -457,7 +457,7 @@ static int difference(TState *ts, SetObj *so, Value other, Value *out) {
     if (difference_update_one(ts, SO(*out), other) < 0) { v_decref(*out); return -1; }
     return 0;
   }
-  Value res;
+  Value res = v_undef();
   if (set_from(ts, v_undef(), &res) < 0) return -1;
   size_t pos = 0;
   SetEntry *e, *f;
@@ -472,7 +472,7 @@ static int difference(TState *ts, SetObj *so, Value other, Value *out) {
 }
 
 static int symmetric_update(TState *ts, SetObj *so, Value other) {
-  Value tmp;
+  Value tmp = v_undef();
   if (is_set(other) && SO(other) == so) { table_clear(so); return 0; }
   if (is_set(other)) tmp = v_incref(other);
   else if (set_from(ts, other, &tmp) < 0) return -1;
@@ -604,7 +604,7 @@ METHOD(set_m_add) {
 
 METHOD(set_m_discard) {
   if (want_args(ts, "discard", nargs, kwargs, 1) < 0) return -1;
-  int64_t h;
+  int64_t h = 0;
   if (vm_hash(ts, args[0], &h) < 0 || discard_entry(ts, SO(self), args[0], h) < 0) return -1;
   *out = v_none();
   return 0;
@@ -612,7 +612,7 @@ METHOD(set_m_discard) {
 
 METHOD(set_m_remove) {
   if (want_args(ts, "remove", nargs, kwargs, 1) < 0) return -1;
-  int64_t h;
+  int64_t h = 0;
   if (vm_hash(ts, args[0], &h) < 0) return -1;
   int rc = discard_entry(ts, SO(self), args[0], h);
   if (rc < 0) return -1;
@@ -682,7 +682,7 @@ METHOD(set_m_intersection) {
   if (nargs == 0) return set_copy_of(ts, SO(self), out);
   Value cur = v_incref(self);
   for (int i = 0; i < nargs; i++) {
-    Value next;
+    Value next = v_undef();
     int rc = intersection(ts, SO(cur), args[i], &next);
     v_decref(cur);
     if (rc < 0) return -1;
@@ -703,7 +703,7 @@ static void swap_bodies(SetObj *so, Value src) {
 }
 
 METHOD(set_m_intersection_update) {
-  Value r;
+  Value r = v_undef();
   if (set_m_intersection(ts, self, args, nargs, kwargs, &r) < 0) return -1;
   swap_bodies(SO(self), r);
   *out = v_none();
@@ -741,7 +741,7 @@ METHOD(set_m_symmetric_difference_update) {
 
 METHOD(set_m_issubset) {
   if (want_args(ts, "issubset", nargs, kwargs, 1) < 0) return -1;
-  Value other;
+  Value other = v_undef();
   if (is_set(args[0])) other = v_incref(args[0]);
   else if (set_from(ts, args[0], &other) < 0) return -1;
   int r = is_subset(ts, SO(self), SO(other));

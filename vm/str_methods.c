@@ -338,7 +338,7 @@ static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kw
 
 static int str_find(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                     Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "find", false, &pos) < 0) return -1;
   *out = v_int(pos);
   return 0;
@@ -346,7 +346,7 @@ static int str_find(TState *ts, Value self, const Value *args, int nargs, Obj *k
 
 static int str_rfind(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "rfind", true, &pos) < 0) return -1;
   *out = v_int(pos);
   return 0;
@@ -354,7 +354,7 @@ static int str_rfind(TState *ts, Value self, const Value *args, int nargs, Obj *
 
 static int str_index(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "index", false, &pos) < 0) return -1;
   if (pos < 0) return vm_raise(ts, &ValueError_Type, "substring not found");
   *out = v_int(pos);
@@ -363,7 +363,7 @@ static int str_index(TState *ts, Value self, const Value *args, int nargs, Obj *
 
 static int str_rindex(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
-  int64_t pos;
+  int64_t pos = 0;
   if (do_find(ts, self, args, nargs, kwargs, "rindex", true, &pos) < 0) return -1;
   if (pos < 0) return vm_raise(ts, &ValueError_Type, "substring not found");
   *out = v_int(pos);
@@ -797,7 +797,7 @@ static int get_fill(TState *ts, const char *name, const Value *args, int nargs, 
 static int do_pad(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                   const char *name, char kind, Value *out) {
   if (check_nargs(ts, name, nargs, kwargs, 1, 2) < 0) return -1;
-  int64_t width;
+  int64_t width = 0;
   const char *fill;
   size_t nfill;
   if (get_index(ts, args[0], &width) < 0) return -1;
@@ -835,7 +835,7 @@ static int str_rjust(TState *ts, Value self, const Value *args, int nargs, Obj *
 static int str_zfill(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
   if (check_nargs(ts, "zfill", nargs, kwargs, 1, 1) < 0) return -1;
-  int64_t width;
+  int64_t width = 0;
   if (get_index(ts, args[0], &width) < 0) return -1;
   StrObj *s = SELF;
   if (width <= (int64_t)s->length) { *out = v_incref(self); return 0; }

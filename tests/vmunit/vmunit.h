@@ -17,7 +17,7 @@ static Interp vmunit_interp;
 static TState vmunit_ts;
 static int vmunit_failures, vmunit_checks;
 
-static TState *vmunit_setup(void) {
+static inline TState *vmunit_setup(void) {
   vmunit_ts.interp = &vmunit_interp;
   vmunit_ts.exc = v_undef();
   vmunit_ts.handled = v_undef();
@@ -29,7 +29,7 @@ static TState *vmunit_setup(void) {
 }
 
 /* The pending exception as "Type: message", for failure reports. */
-static const char *vmunit_exc_text(TState *ts, char *buf, size_t n) {
+static inline const char *vmunit_exc_text(TState *ts, char *buf, size_t n) {
   Value e = vm_exc_fetch(ts);
   if (v_is_undef(e)) { snprintf(buf, n, "(no exception)"); return buf; }
   Value s;
@@ -45,7 +45,7 @@ static const char *vmunit_exc_text(TState *ts, char *buf, size_t n) {
 }
 
 /* Compares a str result (consumed) with the expected UTF-8 text. */
-static void vmunit_expect_str(TState *ts, int rc, Value got, const char *want, const char *what) {
+static inline void vmunit_expect_str(TState *ts, int rc, Value got, const char *want, const char *what) {
   vmunit_checks++;
   char buf[512];
   if (rc < 0) {
@@ -70,7 +70,7 @@ static void vmunit_expect_str(TState *ts, int rc, Value got, const char *want, c
     }                                                                             \
   } while (0)
 
-static int vmunit_finish(const char *name) {
+static inline int vmunit_finish(const char *name) {
   printf("%s: %d checks, %d failures\n", name, vmunit_checks, vmunit_failures);
   return vmunit_failures ? 1 : 0;
 }
