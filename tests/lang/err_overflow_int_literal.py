@@ -1,4 +1,3 @@
-print(9223372036854775807)
-print(-9223372036854775807 - 1)
-x = -9223372036854775808
+print("never: the literal is refused at compile time")
+x = 9223372036854775808
 print(x)
