@@ -205,31 +205,58 @@ int gild_resp_status_bodyless(int status) {
   return (status >= 100 && status < 200) || status == 204 || status == 304;
 }
 
+/* Appends the decimal form of v; snprintf costs more than the rest of the
+ * head together. */
+static size_t resp_put_uint(char *out, uint64_t v) {
+  char tmp[24];
+  size_t n = 0, i;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (i = 0; i < n; i++)
+    out[i] = tmp[n - 1 - i];
+  return n;
+}
+
+#define RESP_PUT_LIT(buf, len, lit)          \
+  do {                                       \
+    memcpy((buf) + (len), lit, sizeof(lit) - 1); \
+    (len) += sizeof(lit) - 1;                \
+  } while (0)
+
 int gild_resp_serialize_head(const gild_response *r, const gild_head_opts *o, char **out,
                              size_t *out_len) {
   const char *reason = gild_http_reason(r->status);
+  size_t reason_len = strlen(reason);
   size_t extra_len = o->extra ? strlen(o->extra) : 0;
   /* Fixed part: status line, Server, Date, Content-Length, Connection. */
-  size_t cap = 192 + strlen(GILD_VERSION) + strlen(reason) + r->hdrs_len + extra_len;
+  size_t cap = 192 + strlen(GILD_VERSION) + reason_len + r->hdrs_len + extra_len;
   char *buf = malloc(cap);
-  int n;
-  size_t len;
+  size_t len = 0;
+  int status = r->status >= 100 && r->status <= 999 ? r->status : 500;
   if (buf == NULL)
     return GILD_ENOMEM;
-  n = snprintf(buf, cap, "HTTP/1.1 %d %s\r\nServer: gild/" GILD_VERSION "\r\nDate: %.*s\r\n",
-               r->status, reason, GILD_HTTP_DATE_LEN, o->date);
-  len = (size_t)n;
+  RESP_PUT_LIT(buf, len, "HTTP/1.1 ");
+  len += resp_put_uint(buf + len, (uint64_t)status);
+  buf[len++] = ' ';
+  memcpy(buf + len, reason, reason_len);
+  len += reason_len;
+  RESP_PUT_LIT(buf, len, "\r\nServer: gild/" GILD_VERSION "\r\nDate: ");
+  memcpy(buf + len, o->date, GILD_HTTP_DATE_LEN);
+  len += GILD_HTTP_DATE_LEN;
+  RESP_PUT_LIT(buf, len, "\r\n");
   /* RFC 9110 8.6: no Content-Length in 1xx or 204; a 304 would have to
    * repeat the representation's length, which the server does not know. */
-  if (!gild_resp_status_bodyless(r->status))
-    len += (size_t)snprintf(buf + len, cap - len, "Content-Length: %zu\r\n", r->body_len);
-  if (!o->keep_alive) {
-    memcpy(buf + len, "Connection: close\r\n", 19);
-    len += 19;
-  } else if (o->http10) {
-    memcpy(buf + len, "Connection: keep-alive\r\n", 24);
-    len += 24;
+  if (!gild_resp_status_bodyless(status)) {
+    RESP_PUT_LIT(buf, len, "Content-Length: ");
+    len += resp_put_uint(buf + len, (uint64_t)r->body_len);
+    RESP_PUT_LIT(buf, len, "\r\n");
   }
+  if (!o->keep_alive)
+    RESP_PUT_LIT(buf, len, "Connection: close\r\n");
+  else if (o->http10)
+    RESP_PUT_LIT(buf, len, "Connection: keep-alive\r\n");
   if (extra_len) {
     memcpy(buf + len, o->extra, extra_len);
     len += extra_len;

@@ -35,7 +35,13 @@ static void server_on_date_timer(uv_timer_t *t) {
 static void server_on_connection(uv_stream_t *listener, int status) {
   gild_server *s = listener->data;
   if (status < 0) {
-    gild_log_error(s->log, GILD_LOG_WARN, "accept: %s", uv_strerror(status));
+    /* Out of descriptors, accept fails on every pass: say so once a second. */
+    uint64_t now = uv_now(&s->loop);
+    if (now >= s->accept_err_ms + 1000) {
+      s->accept_err_ms = now;
+      gild_log_error(s->log, GILD_LOG_WARN, "accept: %s (raise the descriptor limit, ulimit -n)",
+                     uv_strerror(status));
+    }
     return;
   }
   if (s->draining)

@@ -39,6 +39,7 @@ struct gild_server {
   size_t n_conns;
   uint64_t inflight;       /* requests handed to the pool, not yet back */
   uint64_t next_request_id;
+  uint64_t accept_err_ms;   /* last accept error logged, to rate-limit */
   int draining;
   int forced;              /* drain timed out or a second signal came */
   int stopped;             /* pool stopped, handles closing */
