@@ -458,44 +458,33 @@ static int before_with(TState *ts, Value ctx, Value *exit, Value *res) {
 }
 
 /* int fast paths for the hottest binary operators. */
-static inline bool int_fast_binop(int op, int64_t a, int64_t b, Value *out) {
-  int64_t r;
+static inline bool int_fast_binop(int op, int64_t a, int64_t b, int64_t *out) {
+  /* add and subtract first: plain predictable branches, no jump table */
+  if (op == BINOP_ADD) return !__builtin_add_overflow(a, b, out);
+  if (op == BINOP_SUB) return !__builtin_sub_overflow(a, b, out);
   switch (op) {
-  case BINOP_ADD:
-    if (__builtin_add_overflow(a, b, &r)) return false;
-    break;
-  case BINOP_SUB:
-    if (__builtin_sub_overflow(a, b, &r)) return false;
-    break;
-  case BINOP_MUL:
-    if (__builtin_mul_overflow(a, b, &r)) return false;
-    break;
-  case BINOP_AND: r = a & b; break;
-  case BINOP_OR: r = a | b; break;
-  case BINOP_XOR: r = a ^ b; break;
+  case BINOP_MUL: return !__builtin_mul_overflow(a, b, out);
+  case BINOP_AND: *out = a & b; return true;
+  case BINOP_OR: *out = a | b; return true;
+  case BINOP_XOR: *out = a ^ b; return true;
   case BINOP_FLOORDIV:
     if (b <= 0) return false;
-    r = int_floordiv(a, b);
-    break;
+    *out = int_floordiv(a, b);
+    return true;
   case BINOP_MOD:
     if (b <= 0) return false;
-    r = int_mod(a, b);
-    break;
+    *out = int_mod(a, b);
+    return true;
   default: return false;
   }
-  *out = v_int(r);
-  return true;
 }
 
+/* Branch-free: bit (sign(a - b) + 1) of a per-operator mask says whether
+ * the comparison holds. */
 static inline bool int_fast_compare(int op, int64_t a, int64_t b) {
-  switch (op) {
-  case CMP_LT: return a < b;
-  case CMP_LE: return a <= b;
-  case CMP_EQ: return a == b;
-  case CMP_NE: return a != b;
-  case CMP_GT: return a > b;
-  default: return a >= b;
-  }
+  static const uint8_t holds[6] = {0x1, 0x3, 0x2, 0x5, 0x4, 0x6}; /* < <= == != > >= */
+  int c = (a > b) - (a < b);
+  return (holds[op] >> (c + 1)) & 1;
 }
 
 static inline int truth(TState *ts, Value v) {
@@ -541,7 +530,8 @@ static inline int truth(TState *ts, Value v) {
   } while (0)
 #define CHECK_BREAKER() \
   do { \
-    if (breaker_set(ts)) { \
+    if (atomic_load_explicit(eval_breaker, memory_order_relaxed) | \
+        atomic_load_explicit(pending, memory_order_relaxed)) { \
       SAVE(); \
       if (vm_handle_eval_breaker(ts) < 0) goto error; \
     } \
@@ -562,6 +552,10 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   int arg;
   bool reraise = false;
   Value v, r;
+  int64_t fast;
+  /* the flag words, loaded once: checked on every back-edge and call */
+  _Atomic uint32_t *const eval_breaker = &ts->interp->eval_breaker;
+  _Atomic uint32_t *const pending = &ts->pending;
   LOAD_FRAME();
   if (breaker_set(ts) && vm_handle_eval_breaker(ts) < 0) goto error;
 
@@ -758,8 +752,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BINARY_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &r)) {
-      TOP() = r;
+    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast)) {
+      sp[-1].as.i = fast; /* the tag is already T_INT; one 8-byte store */
       DISPATCH();
     }
     SAVE();
@@ -776,8 +770,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &r)) {
-      TOP() = r;
+    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast)) {
+      sp[-1].as.i = fast; /* the tag is already T_INT; one 8-byte store */
       DISPATCH();
     }
     SAVE();
@@ -825,7 +819,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
     if (a.tag == T_INT && b.tag == T_INT) {
-      TOP() = v_bool(int_fast_compare(arg, a.as.i, b.as.i));
+      sp[-1].tag = T_BOOL;
+      sp[-1].as.i = int_fast_compare(arg, a.as.i, b.as.i);
       DISPATCH();
     }
     SAVE();
@@ -919,7 +914,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Obj *l = list_new(ts, (size_t)arg);
     if (!l) goto error;
     sp -= arg;
-    memcpy(((ListObj *)l)->items, sp, sizeof(Value) * (size_t)arg);
+    if (arg) memcpy(((ListObj *)l)->items, sp, sizeof(Value) * (size_t)arg);
     PUSH(v_obj(l));
     DISPATCH();
   }
@@ -929,7 +924,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Obj *t = tuple_new(ts, (size_t)arg);
     if (!t) goto error;
     sp -= arg;
-    memcpy(((TupleObj *)t)->items, sp, sizeof(Value) * (size_t)arg);
+    if (arg) memcpy(((TupleObj *)t)->items, sp, sizeof(Value) * (size_t)arg);
     PUSH(v_obj(t));
     DISPATCH();
   }
@@ -1536,8 +1531,10 @@ do_return: {
     int slot = (int)ip[0];
     Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
-    if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &r)) {
-      PUSH(r);
+    if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
+      sp->tag = T_INT;
+      sp->as.i = fast;
+      sp++;
       DISPATCH();
     }
     SAVE();
@@ -1554,8 +1551,8 @@ do_return: {
     int slot = (int)ip[0];
     Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
-    if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &r)) {
-      locals[slot] = r;
+    if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
+      locals[slot].as.i = fast;
       DISPATCH();
     }
     SAVE();
