@@ -340,13 +340,22 @@ static int dict_m_clear(TState *ts, Value self, const Value *args, int nargs, Ob
   return 0;
 }
 
-/* dict.fromkeys(iterable, value=None): reached through the type or an
- * instance; either way `self` carries no information we need, and when
- * the type was passed as the first argument we skip it. */
+/* dict.fromkeys(iterable, value=None) is a classmethod in CPython. Here it
+ * is reached either bound to an instance ({}.fromkeys(it): self is the dict)
+ * or unbound through the type (dict.fromkeys(it): the interpreter passes
+ * the first argument as self). A non-dict self is therefore the iterable;
+ * a dict self with no arguments is dict.fromkeys(some_dict). */
 static int dict_m_fromkeys(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                            Value *out) {
-  (void)self;
-  if (nargs > 0 && v_is_obj(args[0]) && args[0].as.o == &DictType.ob) { args++; nargs--; }
+  Value all[3];
+  bool self_is_arg = !v_is_type(self, &DictType) || nargs == 0;
+  if (self_is_arg && !v_is_undef(self) && !v_is_none(self)) {
+    if (nargs > 2) nargs = 2;
+    all[0] = self;
+    for (int i = 0; i < nargs; i++) all[i + 1] = args[i];
+    args = all;
+    nargs++;
+  }
   if (has_kwargs(kwargs))
     return vm_raise(ts, &TypeError_Type, "dict.fromkeys() takes no keyword arguments");
   if (nargs < 1 || nargs > 2)
