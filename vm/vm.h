@@ -35,7 +35,7 @@ struct Interp {
   int recursion_limit;             /* default 1000 */
   _Atomic double switch_interval_s;/* default 0.005 */
   _Atomic uint32_t eval_breaker;   /* EB_* bits shared by all threads */
-  struct GIL *gil;                 /* gil.h, issue 4 */
+  struct gil *gil;                 /* gil.h; NULL: single-threaded, no lock */
   void *gc_state;                  /* gc.c */
   TState *boot_ts;    /* the thread state that built the interpreter; kept
                          for lazily built method tables (types.c) */
@@ -53,6 +53,7 @@ struct TState {
   Type *async_exc_type;     /* e.g. TimeoutError_Type */
   int thread_id;
   void *user;         /* the embedder's per-thread pointer */
+  struct gil_thread *gil_thread; /* this thread's GIL record and counters (vm_gil.c) */
 };
 
 /* Lifecycle. vm_interp_new creates the builtins and native modules; it is
