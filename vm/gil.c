@@ -537,6 +537,43 @@ bool gil_yield_if_requested(gil *g, gil_thread *t) {
   return true;
 }
 
+/* ---- fork --------------------------------------------------------------------------- */
+
+void gil_after_fork_child(gil *g, gil_thread *self) {
+  /* Only this thread exists now; every lock may have been held by a thread
+   * that is gone, so re-create them rather than unlock them. */
+  pthread_mutex_init(&g->mutex, NULL);
+  cond_init_monotonic(&g->cond);
+  pthread_mutex_init(&g->switch_mutex, NULL);
+  cond_init_monotonic(&g->switch_cond);
+  pthread_mutex_init(&g->reg_mutex, NULL);
+  memset(&g->retired, 0, sizeof g->retired);
+  memset(&g->handoff, 0, sizeof g->handoff);
+  g->qhead = g->qtail = NULL;
+  atomic_store(&g->nwaiting, 0);
+  atomic_store(&g->switch_waiters, 0);
+  atomic_store(&g->drop_request, 0);
+  atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
+  atomic_store(&g->last_drop_ns, 0);
+  g->threads = NULL;
+  g->next_id = 0;
+  uint64_t hold_start = atomic_load(&self->hold_start_ns);
+  gil_thread_state state = (gil_thread_state)atomic_load(&self->state);
+  gil_thread_init(g, self, self->name);
+  self->interactive = true;
+  if (hold_start) { /* it forked while holding the GIL, as it must */
+    atomic_store(&g->locked, 1);
+    atomic_store(&g->holder, self);
+    atomic_store(&g->last_holder, self);
+    atomic_store(&self->hold_start_ns, gil_now_ns());
+    atomic_store(&self->state, state);
+  } else {
+    atomic_store(&g->locked, 0);
+    atomic_store(&g->holder, NULL);
+    atomic_store(&g->last_holder, NULL);
+  }
+}
+
 /* ---- reading ---------------------------------------------------------------------- */
 
 void gil_read_totals(gil *g, gil_totals *out) {

@@ -123,6 +123,13 @@ bool gil_drop_requested(const gil *g);
 /* The holder, or NULL; for assertions. */
 gil_thread *gil_holder(const gil *g);
 
+/* In the child after fork(2), called by the only thread there (which held
+ * the GIL when it forked): forgets the threads that did not come along,
+ * their waits and queue, and re-creates the mutexes and condition
+ * variables. The counters start again from zero, so a child's figures are
+ * its own. */
+void gil_after_fork_child(gil *g, gil_thread *self);
+
 /* Reads every counter without the GIL. */
 void gil_read_totals(gil *g, gil_totals *out);
 /* Calls fn for every registered thread (under the registry lock; fn must
