@@ -63,6 +63,15 @@ int gild_response_set_body(gild_response *r, const void *data, size_t len);
 /* Appends to the body. */
 int gild_response_append_body(gild_response *r, const void *data, size_t len);
 
+/* The runtime's part of the configuration, handed over before `load`. */
+typedef struct gild_runtime_config {
+  const char *handler_dir;
+  const char *gil_policy;      /* "cpython", "fifo", "io-priority", "legacy" */
+  double switch_interval;      /* seconds */
+  uint64_t handler_timeout_ms; /* a handler running longer is interrupted (503) */
+  int threads;                 /* worker threads that will call thread_start */
+} gild_runtime_config;
+
 typedef struct gild_handler_ops {
   const char *name; /* "vm", "test" */
   /* Called once on the main thread before listening. `dir` is the configured
@@ -81,6 +90,8 @@ typedef struct gild_handler_ops {
   /* Called once on the main thread after all workers stopped. */
   void (*unload)(void *ctx);
   void *ctx;
+  /* Optional; called once on the main thread before `load`. */
+  int (*configure)(void *ctx, const gild_runtime_config *rc, char *err, size_t errlen);
 } gild_handler_ops;
 
 #endif

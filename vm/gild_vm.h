@@ -9,4 +9,11 @@
  * argv[0] is "run" or "dis". Returns the process exit status. */
 int gild_vm_main(int argc, char **argv);
 
+/* The VM as the server's handler runtime (handler_runtime.c): a new
+ * gild_handler_ops whose handlers are "module.function" names of Python
+ * scripts in the handler directory. NULL on ENOMEM. */
+struct gild_handler_ops;
+struct gild_handler_ops *gild_vm_runtime_new(void);
+void gild_vm_runtime_free(struct gild_handler_ops *ops);
+
 #endif
