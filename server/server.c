@@ -202,9 +202,22 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
   s->healthz_len = cfg->healthz_path ? strlen(cfg->healthz_path) : 0;
   server_update_date(s);
   rc = gild_router_build(&s->router, cfg->routes, cfg->n_routes, err, errlen);
-  /* gild_main leaves loading the runtime to the server, which owns its
-   * lifetime: loaded here, unloaded in gild_server_free after the workers
-   * stopped. */
+  /* gild_main leaves configuring and loading the runtime to the server,
+   * which owns its lifetime: loaded here, unloaded in gild_server_free
+   * after the workers stopped. */
+  if (rc == 0 && ops->configure) {
+    gild_runtime_config rcfg;
+    char msg[768] = "";
+    memset(&rcfg, 0, sizeof(rcfg));
+    rcfg.handler_dir = cfg->handler_dir;
+    rcfg.gil_policy = cfg->gil_policy;
+    rcfg.switch_interval = cfg->gil_switch_interval;
+    rcfg.handler_timeout_ms = cfg->handler_timeout_ms;
+    rcfg.threads = cfg->threads;
+    rc = ops->configure(ops->ctx, &rcfg, msg, sizeof(msg));
+    if (rc < 0)
+      snprintf(err, errlen, "%s", msg[0] ? msg : "the handler runtime refused its configuration");
+  }
   if (rc == 0 && ops->load) {
     char msg[768] = "";
     rc = ops->load(ops->ctx, cfg->handler_dir, msg, sizeof(msg));

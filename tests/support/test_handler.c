@@ -253,5 +253,13 @@ static void test_unload(void *ctx) {
   (void)ctx;
 }
 
-gild_handler_ops test_handler_ops = {"test", test_load, test_resolve, test_thread_start,
-                                     test_thread_stop, test_handle, test_unload, NULL};
+gild_handler_ops test_handler_ops = {
+    .name = "test",
+    .load = test_load,
+    .resolve = test_resolve,
+    .thread_start = test_thread_start,
+    .thread_stop = test_thread_stop,
+    .handle = test_handle,
+    .unload = test_unload,
+    .ctx = NULL,
+};

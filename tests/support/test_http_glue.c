@@ -201,8 +201,11 @@ static void test_pool(void) {
   uv_timer_t submit;
   char err[256] = "";
   int i;
-  gild_handler_ops ops = {"unit", NULL, NULL, pool_thread_start, pool_thread_stop,
-                          pool_handle, NULL, &pc};
+  gild_handler_ops ops = {.name = "unit",
+                          .thread_start = pool_thread_start,
+                          .thread_stop = pool_thread_stop,
+                          .handle = pool_handle,
+                          .ctx = &pc};
   memset(&pc, 0, sizeof(pc));
   pthread_mutex_init(&pc.mu, NULL);
   pthread_cond_init(&pc.cv, NULL);
