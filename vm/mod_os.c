@@ -4,8 +4,11 @@
  * function follows Lib/posixpath.py line by line; paths are UTF-8 and the
  * separators are ASCII, so byte operations are character operations).
  *
- * The calls that may block on the file system (stat, opendir/readdir) are
- * each in one small function (fs_*), for the GIL to be released around.
+ * The calls that may block on the file system (stat, unlink, mkdir, rmdir,
+ * opendir/readdir) are each in one small function (fs_*) and run with the
+ * GIL released (vm_blocking_begin/end): their inputs are C strings of str
+ * objects the caller holds (immutable, alive for the call) and their
+ * results go to C memory; the VM objects are built after the GIL is back.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +19,7 @@
 #include <unistd.h>
 
 #include "modules.h"
+#include "vm_gil.h"
 
 extern char **environ;
 
@@ -23,13 +27,87 @@ extern char **environ;
 
 static int fs_stat(const char *path, struct stat *st) { return stat(path, st) == 0 ? 0 : errno; }
 static int fs_unlink(const char *path) { return unlink(path) == 0 ? 0 : errno; }
-static DIR *fs_opendir(const char *path) { return opendir(path); }
-static struct dirent *fs_readdir(DIR *d) { return readdir(d); }
+static int fs_mkdir(const char *path, mode_t mode) { return mkdir(path, mode) == 0 ? 0 : errno; }
+static int fs_rmdir(const char *path) { return rmdir(path) == 0 ? 0 : errno; }
+
+/* The same calls with the GIL released around them. */
+static int fs_stat_nogil(TState *ts, const char *path, struct stat *st) {
+  vm_blocking_begin(ts);
+  int err = fs_stat(path, st);
+  vm_blocking_end(ts);
+  return err;
+}
+
+static int fs_path_nogil(TState *ts, int (*fn)(const char *), const char *path) {
+  vm_blocking_begin(ts);
+  int err = fn(path);
+  vm_blocking_end(ts);
+  return err;
+}
+
+/* A directory's entries (without "." and ".."), read without the GIL into
+ * one malloc'd block of NUL-terminated names. */
+typedef struct DirNames {
+  char *data;
+  size_t len, cap, count;
+} DirNames;
+
+static int dirnames_add(DirNames *d, const char *name) {
+  size_t n = strlen(name) + 1;
+  if (d->len + n > d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 1024;
+    while (cap < d->len + n) cap *= 2;
+    char *p = realloc(d->data, cap);
+    if (!p) return ENOMEM;
+    d->data = p;
+    d->cap = cap;
+  }
+  memcpy(d->data + d->len, name, n);
+  d->len += n;
+  d->count++;
+  return 0;
+}
+
+/* Returns 0 or an errno; runs without the GIL. */
+static int fs_listdir(const char *path, DirNames *out) {
+  DIR *d = opendir(path);
+  if (!d) return errno;
+  int err = 0;
+  struct dirent *e;
+  errno = 0;
+  while (!err && (e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      err = dirnames_add(out, e->d_name);
+  }
+  if (!err && errno) err = errno;
+  closedir(d);
+  return err;
+}
+
+/* os.makedirs' walk: creates each missing ancestor, then the leaf. An
+ * ancestor that already exists is fine; the leaf existing is EEXIST unless
+ * exist_ok and it is a directory. Runs without the GIL; path is a copy. */
+static int fs_makedirs(char *path, mode_t mode, bool exist_ok) {
+  size_t n = strlen(path);
+  while (n > 1 && path[n - 1] == '/') path[--n] = 0;
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/' || p[-1] == '/') continue;
+    *p = 0;
+    int err = fs_mkdir(path, mode);
+    *p = '/';
+    if (err && err != EEXIST) return err;
+  }
+  int err = fs_mkdir(path, mode);
+  struct stat st;
+  if (err == EEXIST && exist_ok && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
+  return err;
+}
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
 static int raise_oserror(TState *ts, int err, Value filename) {
   Type *t = err == ENOENT ? &FileNotFoundError_Type
+            : err == EEXIST ? &FileExistsError_Type
             : err == EISDIR ? &IsADirectoryError_Type
             : err == ENOTDIR ? &NotADirectoryError_Type
             : (err == EACCES || err == EPERM) ? &PermissionError_Type
@@ -141,7 +219,7 @@ static int os_stat(TState *ts, Value self, const Value *args, int nargs, Obj *kw
   const char *path;
   if (one_path(ts, "stat", args, nargs, kwargs, &path) < 0) return -1;
   struct stat st;
-  int err = fs_stat(path, &st);
+  int err = fs_stat_nogil(ts, path, &st);
   if (err) return raise_oserror(ts, err, args[0]);
   StatObj *s = (StatObj *)vm_alloc(ts, &StatResultType, sizeof *s);
   if (!s) return -1;
@@ -155,7 +233,7 @@ static int os_remove(TState *ts, Value self, const Value *args, int nargs, Obj *
   (void)self;
   const char *path;
   if (one_path(ts, "remove", args, nargs, kwargs, &path) < 0) return -1;
-  int err = fs_unlink(path);
+  int err = fs_path_nogil(ts, fs_unlink, path);
   if (err) return raise_oserror(ts, err, args[0]);
   *out = v_none();
   return 0;
@@ -182,19 +260,6 @@ static int os_getcwd(TState *ts, Value self, const Value *args, int nargs, Obj *
   return rc;
 }
 
-static int list_dir(TState *ts, DIR *d, Obj *list) {
-  struct dirent *e;
-  while ((e = fs_readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-    Obj *name = str_from_cstr(ts, e->d_name);
-    if (!name) return -1;
-    int rc = list_append(ts, list, v_obj(name));
-    obj_decref(name);
-    if (rc < 0) return -1;
-  }
-  return 0;
-}
-
 static int os_listdir(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
   (void)self;
@@ -204,16 +269,91 @@ static int os_listdir(TState *ts, Value self, const Value *args, int nargs, Obj 
   Value pathv = v_is_undef(a[0]) || v_is_none(a[0]) ? v_obj(str_intern(".")) : a[0];
   const char *path;
   if (need_path(ts, pathv, &path) < 0) return -1;
-  DIR *d = fs_opendir(path);
-  if (!d) return raise_oserror(ts, errno, pathv);
-  Obj *list = list_new(ts, 0);
-  int rc = list ? list_dir(ts, d, list) : -1;
-  closedir(d);
-  if (rc < 0) {
-    obj_xdecref(list);
-    return -1;
+  DirNames d = {0};
+  vm_blocking_begin(ts);
+  int err = fs_listdir(path, &d);
+  vm_blocking_end(ts);
+  if (err) {
+    free(d.data);
+    return err == ENOMEM ? vm_raise_nomem(ts) : raise_oserror(ts, err, pathv);
   }
+  Obj *list = list_new(ts, 0);
+  const char *name = d.data;
+  for (size_t i = 0; list && i < d.count; i++, name += strlen(name) + 1) {
+    Obj *o = str_from_cstr(ts, name);
+    if (!o || list_append(ts, list, v_obj(o)) < 0) {
+      obj_xdecref(o);
+      obj_decref(list);
+      list = NULL;
+      break;
+    }
+    obj_decref(o);
+  }
+  free(d.data);
+  if (!list) return -1;
   *out = v_obj(list);
+  return 0;
+}
+
+/* mode: an int, 0o777 when absent (CPython's default). */
+static int mode_arg(TState *ts, Value v, mode_t *out) {
+  if (v_is_undef(v)) *out = 0777;
+  else if (v_is_int(v) || v_is_bool(v)) *out = (mode_t)v.as.i;
+  else
+    return vm_raise(ts, &TypeError_Type, "'%s' object cannot be interpreted as an integer",
+                    v_type(v)->name);
+  return 0;
+}
+
+static int os_mkdir(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                    Value *out) {
+  (void)self;
+  static const char *const names[] = {"path", "mode"};
+  Value a[2];
+  const char *path;
+  mode_t mode = 0777;
+  if (vm_parse_args(ts, "mkdir", args, nargs, kwargs, names, 2, 2, 1, a) < 0 ||
+      need_path(ts, a[0], &path) < 0 || mode_arg(ts, a[1], &mode) < 0)
+    return -1;
+  vm_blocking_begin(ts);
+  int err = fs_mkdir(path, mode);
+  vm_blocking_end(ts);
+  if (err) return raise_oserror(ts, err, a[0]);
+  *out = v_none();
+  return 0;
+}
+
+static int os_rmdir(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                    Value *out) {
+  (void)self;
+  const char *path;
+  if (one_path(ts, "rmdir", args, nargs, kwargs, &path) < 0) return -1;
+  int err = fs_path_nogil(ts, fs_rmdir, path);
+  if (err) return raise_oserror(ts, err, args[0]);
+  *out = v_none();
+  return 0;
+}
+
+static int os_makedirs(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                       Value *out) {
+  (void)self;
+  static const char *const names[] = {"name", "mode", "exist_ok"};
+  Value a[3];
+  const char *path;
+  mode_t mode = 0777;
+  if (vm_parse_args(ts, "makedirs", args, nargs, kwargs, names, 3, 3, 1, a) < 0 ||
+      need_path(ts, a[0], &path) < 0 || mode_arg(ts, a[1], &mode) < 0)
+    return -1;
+  int exist_ok = v_is_undef(a[2]) ? 0 : vm_truthy(ts, a[2]);
+  if (exist_ok < 0) return -1;
+  char *copy = strdup(path); /* the walk writes NULs into it */
+  if (!copy) return vm_raise_nomem(ts);
+  vm_blocking_begin(ts);
+  int err = fs_makedirs(copy, mode, exist_ok);
+  vm_blocking_end(ts);
+  free(copy);
+  if (err) return raise_oserror(ts, err, a[0]);
+  *out = v_none();
   return 0;
 }
 
@@ -237,7 +377,8 @@ static Obj *environ_dict(TState *ts) {
 
 static const MethodDef os_functions[] = {
     {"getpid", os_getpid}, {"getcwd", os_getcwd}, {"listdir", os_listdir}, {"stat", os_stat},
-    {"remove", os_remove}, {"unlink", os_remove}, {NULL, NULL},
+    {"remove", os_remove}, {"unlink", os_remove}, {"mkdir", os_mkdir},   {"rmdir", os_rmdir},
+    {"makedirs", os_makedirs}, {NULL, NULL},
 };
 
 /* `import os` binds os.path too, as CPython does; the same module object
@@ -474,7 +615,7 @@ static int path_test(TState *ts, const Value *args, int nargs, Obj *kwargs, cons
   Value a[1];
   if (vm_parse_args(ts, fname, args, nargs, kwargs, names, 1, 1, 1, a) < 0) return -1;
   struct stat st;
-  bool ok = v_is_type(a[0], &StrType) && fs_stat(as_str(a[0])->data, &st) == 0;
+  bool ok = v_is_type(a[0], &StrType) && fs_stat_nogil(ts, as_str(a[0])->data, &st) == 0;
   if (ok && kind == 1) ok = S_ISREG(st.st_mode);
   if (ok && kind == 2) ok = S_ISDIR(st.st_mode);
   *out = v_bool(ok);

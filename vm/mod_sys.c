@@ -6,6 +6,7 @@
 
 #include "file.h"
 #include "modules.h"
+#include "vm_gil.h"
 
 static int sys_exit(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                     Value *out) {
@@ -59,7 +60,8 @@ static int sys_setswitchinterval(TState *ts, Value self, const Value *args, int 
   if (one_arg(ts, "sys.setswitchinterval", nargs, kwargs) < 0) return -1;
   if (module_real_arg(ts, args[0], &s) < 0) return -1;
   if (!(s > 0.0)) return vm_raise(ts, &ValueError_Type, "switch interval must be strictly positive");
-  atomic_store(&ts->interp->switch_interval_s, s);
+  /* Stores the value (read by getswitchinterval) and gives it to the GIL. */
+  vm_gil_set_interval(ts->interp, s);
   *out = v_none();
   return 0;
 }

@@ -1,14 +1,18 @@
 /*
  * mod_time.c - the time module: clocks and sleep.
  *
- * sleep blocks in exactly one place, sleep_blocking, so the GIL can be
- * released around it (issue 4).
+ * sleep blocks in exactly one place, sleep_blocking, and the GIL is
+ * released around it (issue 4): other threads run bytecode while this one
+ * sleeps. time.sleep(0) does not sleep at all; as in CPython it is the
+ * idiom for "let another thread run", so it drops the GIL as a voluntary
+ * yield (GIL_RELEASE_YIELD, counted apart from I/O) and takes it back.
  */
 #include <errno.h>
 #include <math.h>
 #include <time.h>
 
 #include "modules.h"
+#include "vm_gil.h"
 
 static int64_t clock_ns(clockid_t id) {
   struct timespec t;
@@ -68,7 +72,15 @@ static int time_sleep(TState *ts, Value self, const Value *args, int nargs, Obj 
   if (secs < 0) return vm_raise(ts, &ValueError_Type, "sleep length must be non-negative");
   if (secs > 9.2e9)
     return vm_raise(ts, &OverflowError_Type, "timestamp too large to convert to C _PyTime_t");
-  sleep_blocking(secs);
+  if (secs == 0) {
+    vm_gil_release(ts, GIL_RELEASE_YIELD);
+    vm_gil_acquire(ts);
+  } else {
+    /* secs is a C double: nothing of the VM is touched while we sleep. */
+    vm_blocking_begin(ts);
+    sleep_blocking(secs);
+    vm_blocking_end(ts);
+  }
   *out = v_none();
   return 0;
 }
