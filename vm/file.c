@@ -7,17 +7,29 @@
  * (BufferedReader/Writer/Random) reads and writes bytes.
  *
  * Every call that may block (open, read, write, flush, close) goes through
- * one of the io_* functions below and nowhere else, so that the GIL can be
- * released around exactly those calls (issue 4). They touch no VM object.
+ * one of the io_* functions below and runs with the GIL released (issue 4),
+ * so other threads run bytecode meanwhile. The rule there: nothing of the
+ * VM is touched between vm_blocking_begin and vm_blocking_end. The FILE *
+ * is copied out of the object first; bytes read go into a local malloc'd
+ * buffer that becomes a str/bytes only once the GIL is back; bytes written
+ * come from a str/bytes the caller holds (immutable, so its data cannot
+ * change underneath); errors travel out as an errno and are raised after.
+ *
+ * Another thread may close() the file while this one reads it without the
+ * GIL. So the object counts its calls in flight (`busy`, changed only under
+ * the GIL) and close() with calls in flight only marks it closed: the last
+ * call to finish does the fclose (file_io_leave).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio_ext.h>
 #include <sys/stat.h>
 
 #include "file.h"
 #include "vm.h"
+#include "vm_gil.h"
 
 typedef struct FileObj {
   Obj ob;
@@ -26,6 +38,7 @@ typedef struct FileObj {
   Obj *mode; /* str, as given to open() */
   bool readable, writable, binary, closed;
   bool std; /* sys.stdout / sys.stderr: static, never fclose'd */
+  int busy; /* calls on fp running without the GIL (see the top of the file) */
 } FileObj;
 
 /* ---- the blocking calls -------------------------------------------------------------- */
@@ -37,6 +50,26 @@ static int io_getc(FILE *fp) { return getc(fp); }
 static size_t io_fwrite(const void *buf, size_t n, FILE *fp) { return fwrite(buf, 1, n, fp); }
 static int io_fflush(FILE *fp) { return fflush(fp); }
 static int io_fclose(FILE *fp) { return fclose(fp); }
+
+/* Around every blocking call on f->fp: returns the FILE to use without the
+ * GIL. */
+static FILE *file_io_enter(TState *ts, FileObj *f) {
+  f->busy++;
+  vm_blocking_begin(ts);
+  return f->fp;
+}
+
+static void file_io_leave(TState *ts, FileObj *f) {
+  vm_blocking_end(ts);
+  /* close() came while we were blocked: it left the fclose to the last call. */
+  if (--f->busy == 0 && f->closed && f->fp && !f->std) {
+    FILE *fp = f->fp;
+    f->fp = NULL;
+    vm_blocking_begin(ts);
+    io_fclose(fp);
+    vm_blocking_end(ts);
+  }
+}
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -162,39 +195,44 @@ typedef struct Buf {
   size_t len, cap;
 } Buf;
 
-static int buf_reserve(TState *ts, Buf *b, size_t extra) {
+/* Grows b for `extra` more bytes; 0 or ENOMEM. Used without the GIL, so it
+ * raises nothing. */
+static int buf_reserve(Buf *b, size_t extra) {
   if (b->len + extra <= b->cap) return 0;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + extra) cap *= 2;
   char *d = realloc(b->data, cap);
-  if (!d) return vm_raise_nomem(ts);
+  if (!d) return ENOMEM;
   b->data = d;
   b->cap = cap;
   return 0;
 }
 
-static int read_all(TState *ts, FileObj *f, Value *out) {
-  Buf b = {0};
-  for (;;) {
-    if (buf_reserve(ts, &b, 65536) < 0) {
-      free(b.data);
-      return -1;
-    }
-    size_t got = io_fread(b.data + b.len, b.cap - b.len, f->fp);
-    b.len += got;
-    if (got == 0) break;
-  }
-  if (ferror(f->fp)) {
-    free(b.data);
-    clearerr(f->fp);
-    return raise_oserror(ts, errno, NULL);
-  }
-  return make_result(ts, f, b.data, b.len, out);
+/* A stream error after a short read: its errno, and the stream usable again. */
+static int io_error(FILE *fp) {
+  if (!ferror(fp)) return 0;
+  int err = errno ? errno : EIO;
+  clearerr(fp);
+  return err;
 }
 
-/* Text read(n): n characters, so keep reading until the decoded (and
- * newline-translated) text holds n code points and ends on a complete one. */
-static int read_chars(TState *ts, FileObj *f, size_t n, Buf *b) {
+/* Without the GIL: everything up to end of file. 0 or an errno. */
+static int io_read_all(FILE *fp, Buf *b) {
+  errno = 0;
+  for (;;) {
+    if (buf_reserve(b, 65536)) return ENOMEM;
+    size_t got = io_fread(b->data + b->len, b->cap - b->len, fp);
+    b->len += got;
+    if (got == 0) break;
+  }
+  return io_error(fp);
+}
+
+/* Without the GIL: text read(n) is n characters, so keep reading until the
+ * decoded (and newline-translated) text holds n code points and ends on a
+ * complete one. 0 or an errno. */
+static int io_read_chars(FILE *fp, size_t n, Buf *b) {
+  errno = 0;
   for (;;) {
     size_t have = utf8_count(b->data, b->len);
     size_t crs = 0; /* a "\r\n" pair is one character */
@@ -212,30 +250,53 @@ static int read_chars(TState *ts, FileObj *f, size_t n, Buf *b) {
     }
     if (want == 0 && tail == 0) break;
     size_t need = want > tail ? want : tail;
-    if (buf_reserve(ts, b, need + 1) < 0) return -1;
-    size_t got = io_fread(b->data + b->len, need, f->fp);
+    if (buf_reserve(b, need + 1)) return ENOMEM;
+    size_t got = io_fread(b->data + b->len, need, fp);
     b->len += got;
     if (got == 0) break;
   }
   /* A trailing "\r" might be the first half of "\r\n". */
   if (b->len && b->data[b->len - 1] == '\r') {
-    int c = io_getc(f->fp);
+    int c = io_getc(fp);
     if (c == '\n') b->data[b->len++] = '\n';
-    else if (c != EOF) ungetc(c, f->fp);
+    else if (c != EOF) ungetc(c, fp);
   }
-  return 0;
+  return io_error(fp);
+}
+
+/* Turns what a read left in b (and its errno) into the result or the
+ * exception; takes b's memory. GIL held. */
+static int read_result(TState *ts, FileObj *f, Buf *b, int err, Value *out) {
+  if (err) {
+    free(b->data);
+    return err == ENOMEM ? vm_raise_nomem(ts) : raise_oserror(ts, err, NULL);
+  }
+  if (!b->data && !(b->data = malloc(1))) return vm_raise_nomem(ts);
+  return make_result(ts, f, b->data, b->len, out);
+}
+
+static int read_all(TState *ts, FileObj *f, Value *out) {
+  Buf b = {0};
+  FILE *fp = file_io_enter(ts, f);
+  int err = io_read_all(fp, &b);
+  file_io_leave(ts, f);
+  return read_result(ts, f, &b, err, out);
 }
 
 static int read_n(TState *ts, FileObj *f, size_t n, Value *out) {
   Buf b = {0};
-  if (buf_reserve(ts, &b, n + 2) < 0) return -1;
+  if (buf_reserve(&b, n + 2)) return vm_raise_nomem(ts);
+  int err;
+  FILE *fp = file_io_enter(ts, f);
   if (f->binary) {
-    b.len = io_fread(b.data, n, f->fp);
-  } else if (read_chars(ts, f, n, &b) < 0) {
-    free(b.data);
-    return -1;
+    errno = 0;
+    b.len = io_fread(b.data, n, fp);
+    err = io_error(fp);
+  } else {
+    err = io_read_chars(fp, n, &b);
   }
-  return make_result(ts, f, b.data, b.len, out);
+  file_io_leave(ts, f);
+  return read_result(ts, f, &b, err, out);
 }
 
 static int file_read(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -253,24 +314,19 @@ static int file_read(TState *ts, Value self, const Value *args, int nargs, Obj *
   return read_n(ts, f, (size_t)a[0].as.i, out);
 }
 
-/* One line including its "\n"; 0 at end of file (empty result). */
+/* One line including its "\n"; an empty result at end of file. */
 static int read_line(TState *ts, FileObj *f, Value *out) {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n = io_getline(&line, &cap, f->fp);
-  if (n < 0) {
-    free(line);
-    if (ferror(f->fp)) {
-      clearerr(f->fp);
-      return raise_oserror(ts, errno, NULL);
-    }
-    line = NULL;
-    n = 0;
-  }
+  Buf b = {0};
+  FILE *fp = file_io_enter(ts, f);
+  errno = 0;
+  ssize_t n = io_getline(&b.data, &b.cap, fp);
+  int err = n < 0 ? io_error(fp) : 0;
+  file_io_leave(ts, f);
+  b.len = n < 0 ? 0 : (size_t)n;
   /* A "\r" at the end of a line read up to "\n" is handled by the
    * translation; a lone "\r" inside is a line break CPython would split on
    * (not split here: a known gap for old-Mac files). */
-  return make_result(ts, f, line ? line : calloc(1, 1), (size_t)n, out);
+  return read_result(ts, f, &b, err, out);
 }
 
 static int file_readline(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -313,12 +369,32 @@ static int file_readlines(TState *ts, Value self, const Value *args, int nargs, 
 
 /* ---- writing, flushing, closing ----------------------------------------------------------- */
 
+/* Most writes only copy into stdio's buffer. Releasing the GIL for those
+ * would make every print() a switch point: a printing thread would queue
+ * behind a CPU-bound one for a whole interval per call, where CPython's own
+ * buffered streams release only when they really write(2). So a write that
+ * fits in the buffer (and, line-buffered, has no newline) is done here
+ * under the GIL; the stream lock is only tried, never waited for, so a
+ * thread blocked in a write on the same stream sends us to the slow path. */
+static bool write_buffered(FILE *fp, const void *data, size_t n) {
+  if (ftrylockfile(fp) != 0) return false;
+  size_t size = __fbufsize(fp);
+  bool fits = size > 0 && __fpending(fp) + n < size && !(__flbf(fp) && memchr(data, '\n', n));
+  if (fits) fits = fwrite_unlocked(data, 1, n, fp) == n;
+  funlockfile(fp);
+  return fits;
+}
+
 static int write_bytes(TState *ts, FileObj *f, const void *data, size_t n) {
-  if (n && io_fwrite(data, n, f->fp) != n) {
-    clearerr(f->fp);
-    return raise_oserror(ts, errno, NULL);
+  if (!n || write_buffered(f->fp, data, n)) return 0;
+  FILE *fp = file_io_enter(ts, f);
+  int err = 0;
+  if (io_fwrite(data, n, fp) != n) {
+    err = errno ? errno : EIO;
+    clearerr(fp);
   }
-  return 0;
+  file_io_leave(ts, f);
+  return err ? raise_oserror(ts, err, NULL) : 0;
 }
 
 static int file_write(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -348,8 +424,12 @@ static int file_write(TState *ts, Value self, const Value *args, int nargs, Obj 
 
 static int flush_file(TState *ts, FileObj *f) {
   if (check_open(ts, f, "flush of") < 0) return -1;
-  if (f->writable && io_fflush(f->fp) != 0) return raise_oserror(ts, errno, NULL);
-  return 0;
+  /* Nothing pending: no system call, no reason to let the GIL go. */
+  if (!f->writable || __fpending(f->fp) == 0) return 0;
+  FILE *fp = file_io_enter(ts, f);
+  int err = io_fflush(fp) != 0 ? errno : 0;
+  file_io_leave(ts, f);
+  return err ? raise_oserror(ts, err, NULL) : 0;
 }
 
 static int file_flush(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -361,14 +441,34 @@ static int file_flush(TState *ts, Value self, const Value *args, int nargs, Obj 
   return 0;
 }
 
+/* Closing sys.stdout/sys.stderr only flushes them (they stay usable for the
+ * runtime's own output). */
+static int flush_std(TState *ts, FileObj *f) {
+  FILE *fp = file_io_enter(ts, f);
+  int err = io_fflush(fp) != 0 ? errno : 0;
+  file_io_leave(ts, f);
+  return err ? raise_oserror(ts, err, NULL) : 0;
+}
+
+/* ts is NULL from the deallocator, which runs with the GIL held and cannot
+ * raise: there the fclose blocks with the GIL (close() explicitly, or use
+ * `with`, to avoid that). */
 static int close_file(TState *ts, FileObj *f) {
   if (f->closed) return 0;
   f->closed = true;
-  if (f->std) return io_fflush(f->fp) == 0 || !ts ? 0 : raise_oserror(ts, errno, NULL);
-  int rc = io_fclose(f->fp);
+  if (f->std) return !ts || __fpending(f->fp) == 0 ? (fflush(f->fp), 0) : flush_std(ts, f);
+  /* Calls in flight on fp: the last one closes it (file_io_leave). */
+  if (f->busy) return 0;
+  FILE *fp = f->fp;
   f->fp = NULL;
-  if (rc != 0 && ts) return raise_oserror(ts, errno, NULL);
-  return 0;
+  if (!ts) {
+    io_fclose(fp);
+    return 0;
+  }
+  vm_blocking_begin(ts);
+  int err = io_fclose(fp) != 0 ? errno : 0;
+  vm_blocking_end(ts);
+  return err ? raise_oserror(ts, err, NULL) : 0;
 }
 
 static int file_close(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -626,11 +726,16 @@ int file_open(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
   Mode m;
   if (parse_mode(ts, as_str(modev)->data, &m) < 0 || check_encoding(ts, a[3], &m) < 0) return -1;
   int err = 0;
+  /* The path is the data of a str the caller holds; the mode is local. */
+  vm_blocking_begin(ts);
   FILE *fp = open_regular(as_str(a[0])->data, m.stdio, &err);
+  vm_blocking_end(ts);
   if (!fp) return raise_oserror(ts, err, a[0].as.o);
   FileObj *f = (FileObj *)vm_alloc(ts, file_type_for(&m), sizeof *f);
   if (!f) {
+    vm_blocking_begin(ts);
     io_fclose(fp);
+    vm_blocking_end(ts);
     return -1;
   }
   f->fp = fp;
@@ -643,6 +748,7 @@ int file_open(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
   f->binary = m.binary;
   f->closed = false;
   f->std = false;
+  f->busy = 0;
   *out = v_obj(&f->ob);
   return 0;
 }
@@ -650,9 +756,9 @@ int file_open(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
 /* ---- standard streams and helpers for print() --------------------------------------------------- */
 
 static FileObj std_out = {{IMMORTAL_REFCNT, &TextIOWrapperType}, NULL, NULL, NULL,
-                          false, true, false, false, true};
+                          false, true, false, false, true, 0};
 static FileObj std_err = {{IMMORTAL_REFCNT, &TextIOWrapperType}, NULL, NULL, NULL,
-                          false, true, false, false, true};
+                          false, true, false, false, true, 0};
 
 Obj *file_std_stream(TState *ts, int fd) {
   (void)ts;
