@@ -1,0 +1,36 @@
+/*
+ * mod_threading.h - the threading module's hooks for the rest of the VM:
+ * what `gild run` does at exit, and what a forked child does about the
+ * threads that did not come along (mod_multiprocessing.c).
+ */
+#ifndef GILD_MOD_THREADING_H
+#define GILD_MOD_THREADING_H
+
+#include "vm.h"
+
+extern const NativeModuleDef mod_threading_def, mod_multiprocessing_def;
+
+/* CPython's threading._shutdown plus multiprocessing's exit function: the
+ * main thread, holding the GIL, waits for every non-daemon thread to
+ * finish (with the GIL released while it waits), terminates daemonic child
+ * processes and joins the other children. Call it before the interpreter
+ * is freed. Returns 0 (nothing here can fail once threads are running). */
+int threading_join_all(TState *ts);
+
+/* In a child process right after fork(2), on the only thread there, which
+ * holds the GIL: every other thread is marked stopped and forgotten, and
+ * the calling thread becomes the child's main thread. */
+void threading_after_fork_child(TState *ts);
+
+/* The multiprocessing half of threading_join_all (mod_multiprocessing.c). */
+int multiprocessing_join_children(TState *ts);
+/* In a forked child: it has no children of its own yet. */
+void multiprocessing_after_fork_child(void);
+
+/* The GIL for a program that starts its first thread or process before
+ * `gild run` made one: created with the CPython policy and the current
+ * switch interval, the calling thread attached as "MainThread" and holding
+ * it. Returns 0 or -1 with MemoryError raised. */
+int threading_ensure_gil(TState *ts);
+
+#endif
