@@ -116,7 +116,7 @@ static int cli_apply(gild_config *c, const cli_opts *o, char *err, size_t errlen
 /* --check: the table builds, and with a runtime every handler loads and
  * every route's handler name resolves. Returns the exit status. */
 static int cli_check(const gild_config *c, gild_handler_ops *ops) {
-  char err[1024];
+  char err[4096];
   const char *file = c->path ? c->path : "(built-in defaults)";
   gild_router *router;
   if (gild_router_build(&router, c->routes, c->n_routes, err, sizeof err) < 0) {
@@ -126,8 +126,8 @@ static int cli_check(const gild_config *c, gild_handler_ops *ops) {
   gild_router_free(router);
   if (ops) {
     err[0] = '\0';
-    if (ops->load && ops->load(ops->ctx, c->handler_dir, err, sizeof err) < 0) {
-      fprintf(stderr, "gild: %s\n", err[0] ? err : "the handlers failed to load");
+    if (gild_runtime_load(c, ops, err, sizeof err) < 0) {
+      fprintf(stderr, "gild: %s\n", err);
       return 2;
     }
     int status = 0;
@@ -178,8 +178,13 @@ static int cli_serve(const gild_config *c, gild_handler_ops *ops) {
   char err[1024] = "";
   gild_log *log;
   gild_server *srv;
-  gild_handler_ops none = {"none", cli_none_load, cli_none_resolve, cli_none_thread_start,
-                           cli_none_thread_stop, cli_none_handle, cli_none_unload, NULL};
+  gild_handler_ops none = {.name = "none",
+                           .load = cli_none_load,
+                           .resolve = cli_none_resolve,
+                           .thread_start = cli_none_thread_start,
+                           .thread_stop = cli_none_thread_stop,
+                           .handle = cli_none_handle,
+                           .unload = cli_none_unload};
   if (!ops) {
     if (c->n_routes > 0) {
       fprintf(stderr, "gild: no handler runtime is built into this binary\n");

@@ -186,6 +186,32 @@ static int server_resolve_handlers(gild_server *s, char *err, size_t errlen) {
   return 0;
 }
 
+/* Hands the runtime its part of the configuration, then loads it. Shared
+ * by the server and `gild --check`, so both see the same errors. */
+int gild_runtime_load(const gild_config *cfg, gild_handler_ops *ops, char *err, size_t errlen) {
+  char msg[4096] = "";
+  int rc = 0;
+  if (ops->configure) {
+    gild_runtime_config rcfg;
+    memset(&rcfg, 0, sizeof(rcfg));
+    rcfg.handler_dir = cfg->handler_dir;
+    rcfg.gil_policy = cfg->gil_policy;
+    rcfg.switch_interval = cfg->gil_switch_interval;
+    rcfg.handler_timeout_ms = cfg->handler_timeout_ms;
+    rcfg.threads = cfg->threads;
+    rc = ops->configure(ops->ctx, &rcfg, msg, sizeof(msg));
+    if (rc < 0) {
+      snprintf(err, errlen, "%s", msg[0] ? msg : "the handler runtime refused its configuration");
+      return rc;
+    }
+  }
+  if (ops->load) {
+    rc = ops->load(ops->ctx, cfg->handler_dir, msg, sizeof(msg));
+    if (rc < 0) snprintf(err, errlen, "%s", msg[0] ? msg : "the handlers failed to load");
+  }
+  return rc;
+}
+
 int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_ops *ops,
                        gild_log *log, char *err, size_t errlen) {
   gild_server *s;
@@ -205,26 +231,9 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
   /* gild_main leaves configuring and loading the runtime to the server,
    * which owns its lifetime: loaded here, unloaded in gild_server_free
    * after the workers stopped. */
-  if (rc == 0 && ops->configure) {
-    gild_runtime_config rcfg;
-    char msg[768] = "";
-    memset(&rcfg, 0, sizeof(rcfg));
-    rcfg.handler_dir = cfg->handler_dir;
-    rcfg.gil_policy = cfg->gil_policy;
-    rcfg.switch_interval = cfg->gil_switch_interval;
-    rcfg.handler_timeout_ms = cfg->handler_timeout_ms;
-    rcfg.threads = cfg->threads;
-    rc = ops->configure(ops->ctx, &rcfg, msg, sizeof(msg));
-    if (rc < 0)
-      snprintf(err, errlen, "%s", msg[0] ? msg : "the handler runtime refused its configuration");
-  }
-  if (rc == 0 && ops->load) {
-    char msg[768] = "";
-    rc = ops->load(ops->ctx, cfg->handler_dir, msg, sizeof(msg));
-    if (rc < 0)
-      snprintf(err, errlen, "%s", msg[0] ? msg : "the handlers failed to load");
-    else
-      s->loaded = 1;
+  if (rc == 0) {
+    rc = gild_runtime_load(cfg, ops, err, errlen);
+    if (rc == 0) s->loaded = 1;
   }
   if (rc == 0)
     rc = server_resolve_handlers(s, err, errlen);

@@ -23,6 +23,10 @@ int gild_server_port(const gild_server *s);
 int gild_server_run(gild_server *s);
 void gild_server_free(gild_server *s);
 
+/* Configures and loads the handler runtime (ops->configure, ops->load).
+ * Used by gild_server_create and by `gild --check`. */
+int gild_runtime_load(const gild_config *cfg, gild_handler_ops *ops, char *err, size_t errlen);
+
 /* The whole program: parses argv (--config, --listen, --threads, --check,
  * --version, --help), loads the config, loads the handler runtime, serves.
  * Returns the process exit status (2 for a bad config or command line). */

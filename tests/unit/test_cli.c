@@ -85,7 +85,8 @@ static void fake_unload(void *ctx) { ((fake *)ctx)->unloads++; }
 
 static gild_handler_ops fake_ops(fake *f) {
   memset(f, 0, sizeof *f);
-  return (gild_handler_ops){"fake", fake_load, fake_resolve, NULL, NULL, NULL, fake_unload, f};
+  return (gild_handler_ops){.name = "fake", .load = fake_load, .resolve = fake_resolve,
+                            .unload = fake_unload, .ctx = f};
 }
 
 static void test_flags(void) {
