@@ -461,28 +461,28 @@ static bool source_line(const char *path, int lineno, char *buf, size_t n) {
   return true;
 }
 
-static void print_tb(ExcObj *e) {
+static void print_tb(ExcObj *e, FILE *out) {
   if (!e->traceback || ((ListObj *)e->traceback)->len == 0) return;
-  fputs("Traceback (most recent call last):\n", stderr);
+  fputs("Traceback (most recent call last):\n", out);
   ListObj *tb = (ListObj *)e->traceback;
   for (size_t i = 0; i < tb->len; i++) {
     TupleObj *t = as_tuple(tb->items[i]);
     const char *file = as_str(t->items[0])->data;
     int line = (int)t->items[1].as.i;
-    fprintf(stderr, "  File \"%s\", line %d, in %s\n", file, line, as_str(t->items[2])->data);
+    fprintf(out, "  File \"%s\", line %d, in %s\n", file, line, as_str(t->items[2])->data);
     char buf[1024];
-    if (source_line(file, line, buf, sizeof buf) && buf[0]) fprintf(stderr, "    %s\n", buf);
+    if (source_line(file, line, buf, sizeof buf) && buf[0]) fprintf(out, "    %s\n", buf);
   }
 }
 
 /* SyntaxError(msg, (filename, lineno, offset, text)) prints its location
  * the way CPython does, with a caret under the column. */
-static bool print_syntax_error(TState *ts, ExcObj *e) {
+static bool print_syntax_error(TState *ts, ExcObj *e, FILE *out) {
   TupleObj *a = (TupleObj *)e->args;
   if (a->len < 2 || a->len > 3 || !v_is_type(a->items[1], &TupleType)) return false;
   TupleObj *loc = as_tuple(a->items[1]);
   if (loc->len != 4 || !v_is_type(loc->items[0], &StrType)) return false;
-  fprintf(stderr, "  File \"%s\", line %lld\n", as_str(loc->items[0])->data,
+  fprintf(out, "  File \"%s\", line %lld\n", as_str(loc->items[0])->data,
           (long long)loc->items[1].as.i);
   if (v_is_type(loc->items[3], &StrType)) {
     const char *text = as_str(loc->items[3])->data;
@@ -490,11 +490,11 @@ static bool print_syntax_error(TState *ts, ExcObj *e) {
     while (text[indent] == ' ' || text[indent] == '\t') indent++;
     size_t len = strlen(text + indent);
     while (len > 0 && (text[indent + len - 1] == '\n' || text[indent + len - 1] == ' ')) len--;
-    fprintf(stderr, "    %.*s\n", (int)len, text + indent);
+    fprintf(out, "    %.*s\n", (int)len, text + indent);
     long long col = v_is_int(loc->items[2]) ? loc->items[2].as.i : 1;
     long long caret = col - 1 - indent;
     if (caret < 0) caret = 0;
-    fprintf(stderr, "    %*s^\n", (int)caret, "");
+    fprintf(out, "    %*s^\n", (int)caret, "");
   }
   Value s;
   if (vm_str(ts, a->items[0], &s) < 0) {
@@ -502,51 +502,55 @@ static bool print_syntax_error(TState *ts, ExcObj *e) {
     return true;
   }
   if (a->len == 3 && v_is_type(a->items[2], &StrType))
-    fprintf(stderr, "%s: %s: %s\n", as_str(a->items[2])->data, e->ob.type->name, as_str(s)->data);
+    fprintf(out, "%s: %s: %s\n", as_str(a->items[2])->data, e->ob.type->name, as_str(s)->data);
   else
-    fprintf(stderr, "%s: %s\n", e->ob.type->name, as_str(s)->data);
+    fprintf(out, "%s: %s\n", e->ob.type->name, as_str(s)->data);
   v_decref(s);
   return true;
 }
 
-static void print_one(TState *ts, ExcObj *e) {
-  if (type_is_subtype(e->ob.type, &SyntaxError_Type) && print_syntax_error(ts, e)) return;
-  print_tb(e);
+static void print_one(TState *ts, ExcObj *e, FILE *out) {
+  if (type_is_subtype(e->ob.type, &SyntaxError_Type) && print_syntax_error(ts, e, out)) return;
+  print_tb(e, out);
   Value s;
   if (vm_str(ts, v_obj(&e->ob), &s) < 0) {
     vm_exc_clear(ts);
-    fprintf(stderr, "%s: <exception str() failed>\n", e->ob.type->name);
+    fprintf(out, "%s: <exception str() failed>\n", e->ob.type->name);
     return;
   }
   if (as_str(s)->size == 0)
-    fprintf(stderr, "%s\n", e->ob.type->name);
+    fprintf(out, "%s\n", e->ob.type->name);
   else
-    fprintf(stderr, "%s: %s\n", e->ob.type->name, as_str(s)->data);
+    fprintf(out, "%s: %s\n", e->ob.type->name, as_str(s)->data);
   v_decref(s);
 }
 
-static void print_chain(TState *ts, ExcObj *e, int depth) {
+static void print_chain(TState *ts, ExcObj *e, int depth, FILE *out) {
   /* Bounded, as CPython bounds it with a seen-set: chains are short. */
   if (depth < 100) {
     if (is_exc(e->cause)) {
-      print_chain(ts, (ExcObj *)e->cause.as.o, depth + 1);
-      fputs("\nThe above exception was the direct cause of the following exception:\n\n", stderr);
+      print_chain(ts, (ExcObj *)e->cause.as.o, depth + 1, out);
+      fputs("\nThe above exception was the direct cause of the following exception:\n\n", out);
     } else if (is_exc(e->context) && !e->suppress_context) {
-      print_chain(ts, (ExcObj *)e->context.as.o, depth + 1);
-      fputs("\nDuring handling of the above exception, another exception occurred:\n\n", stderr);
+      print_chain(ts, (ExcObj *)e->context.as.o, depth + 1, out);
+      fputs("\nDuring handling of the above exception, another exception occurred:\n\n", out);
     }
   }
-  print_one(ts, e);
+  print_one(ts, e, out);
 }
 
-void vm_print_exception(TState *ts) {
+void vm_format_exception(TState *ts, FILE *out) {
   Value exc = vm_exc_fetch(ts);
   if (!is_exc(exc)) {
     v_decref(exc);
     return;
   }
-  fflush(stdout);
-  print_chain(ts, (ExcObj *)exc.as.o, 0);
-  fflush(stderr);
+  print_chain(ts, (ExcObj *)exc.as.o, 0, out);
   v_decref(exc);
+}
+
+void vm_print_exception(TState *ts) {
+  fflush(stdout);
+  vm_format_exception(ts, stderr);
+  fflush(stderr);
 }

@@ -10,6 +10,7 @@
 #define GILD_VM_H
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include "object.h"
 
 /* Bits of the eval breaker, checked on loop back-edges and calls. */
@@ -77,6 +78,8 @@ int vm_types_init(TState *ts);
 /* Prints the current exception in CPython's traceback format to stderr
  * and clears it. */
 void vm_print_exception(TState *ts);
+/* The same, written to `out` (the server's error log); clears it too. */
+void vm_format_exception(TState *ts, FILE *out);
 
 /* Called when the eval breaker is set; returns -1 if an exception was
  * raised (async exception, KeyboardInterrupt). */
