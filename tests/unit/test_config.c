@@ -72,7 +72,7 @@ static void test_default_file(void) {
   CHECK(c.gil_switch_interval == d.gil_switch_interval);
 
   static const char *const want[][3] = {
-      {"GET", "/hello", "app.hello"},     {"GET", "/json", "app.json"},
+      {"GET", "/hello", "app.hello"},     {"GET", "/json", "app.json_hello"},
       {"GET", "/cpu", "app.cpu"},         {"GET", "/io", "app.io"},
       {"GET", "/file", "app.file"},       {"POST", "/echo", "app.echo"},
       {"GET", "/upstream", "app.upstream"}, {"GET", "/users/{id}", "app.user"}};
