@@ -25,6 +25,12 @@ int module_real_arg(TState *ts, Value v, double *out);
 
 /* The module definitions of the mod_*.c files. */
 extern const NativeModuleDef mod_sys_def, mod_time_def, mod_math_def, mod_json_def,
-    mod_os_def, mod_os_path_def, mod_gc_def;
+    mod_os_def, mod_os_path_def, mod_gc_def, mod_socket_def, mod_http_def;
+
+/* Raises what a netio.h status means (mod_socket.c): TimeoutError("timed
+ * out") -- or BlockingIOError when timeout is 0 -- for NETIO_TIMEDOUT,
+ * socket.gaierror for NETIO_GAI, else OSError(errno, strerror) as its
+ * subclass (ConnectionRefusedError, ...). Returns -1. */
+int socket_raise_error(TState *ts, int rc, int gai_err, double timeout);
 
 #endif
