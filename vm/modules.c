@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "modules.h"
+#include "mod_threading.h"
 
 static const NativeModuleDef *const native_modules[] = {
     &mod_sys_def, &mod_time_def, &mod_gc_def, &mod_math_def, &mod_os_def, &mod_os_path_def, &mod_json_def,
-    &mod_socket_def, &mod_http_def,
+    &mod_socket_def, &mod_http_def, &mod_threading_def, &mod_multiprocessing_def,
 };
 
 const NativeModuleDef *vm_native_module(const char *name) {
