@@ -30,6 +30,7 @@
 #include "seqiter.h"
 #include "setobject.h"
 #include "vm.h"
+#include "vm_gil.h"
 
 static int run_frame(TState *ts, Frame *f, Value *result);
 
@@ -42,8 +43,9 @@ int vm_handle_eval_breaker(TState *ts) {
     atomic_fetch_and(&in->eval_breaker, ~(uint32_t)EB_GC);
     gc_maybe_collect(ts);
   }
-  /* EB_GIL_DROP_REQUEST is answered by the GIL (issue 4), which hooks in
-   * here: drop, let the requester run, take it back. */
+  /* Another thread asked for the GIL: drop it, let that thread run, take
+   * it back (gil.c decides who runs next and when we get it again). */
+  if (eb & EB_GIL_DROP_REQUEST) vm_gil_eval_breaker(ts);
   uint32_t p = atomic_load_explicit(&ts->pending, memory_order_relaxed);
   if (p & EB_ASYNC_EXC) {
     atomic_fetch_and(&ts->pending, ~(uint32_t)EB_ASYNC_EXC);

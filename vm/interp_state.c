@@ -10,6 +10,7 @@
 #include "gc_state.h"
 #include "objimpl.h"
 #include "vm.h"
+#include "vm_gil.h"
 
 /* 1M values (16 MiB of address space, touched only as deep as recursion
  * goes): room for the default recursion limit many times over. */
@@ -90,5 +91,6 @@ void vm_interp_free(Interp *in) {
   free(in->script_dir);
   if (in->gc_state) gc_state_free(in->gc_state);
   vm_tstate_free(ts);
+  vm_gil_destroy(in); /* every thread has detached by now */
   free(in);
 }

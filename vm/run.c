@@ -12,6 +12,8 @@
 #include "gild_vm.h"
 #include "objimpl.h"
 #include "vm.h"
+#include "vm_gil.h"
+#include "mod_threading.h"
 
 char *read_source_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -80,7 +82,69 @@ static char *dir_of(const char *path) {
   return strndup(path, (size_t)(slash - path));
 }
 
+/* `gild run`'s own options, before the script: the GIL's policy and
+ * switch interval, and --gil-stats (one JSON line of the GIL's counters on
+ * stderr at exit, for tests and experiments). */
+typedef struct run_options {
+  gil_policy policy;
+  double interval;
+  bool stats;
+} run_options;
+
+static int parse_run_options(int *argc, char ***argv, run_options *o) {
+  o->policy = GIL_POLICY_CPYTHON;
+  o->interval = 0.005;
+  o->stats = false;
+  while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
+    const char *a = (*argv)[1];
+    const char *val = NULL;
+    if (strcmp(a, "--gil-stats") == 0) {
+      o->stats = true;
+    } else if ((strcmp(a, "--gil-policy") == 0 || strcmp(a, "--switch-interval") == 0) && *argc > 2) {
+      val = (*argv)[2];
+      if (a[2] == 'g' && gil_policy_parse(val, &o->policy) < 0) {
+        fprintf(stderr, "gild: unknown GIL policy '%s' (cpython, fifo, io-priority, legacy)\n", val);
+        return -1;
+      }
+      if (a[2] == 's') {
+        char *end;
+        o->interval = strtod(val, &end);
+        if (*end || !(o->interval > 0) || o->interval > 1) {
+          fprintf(stderr, "gild: --switch-interval must be seconds in (0, 1], not '%s'\n", val);
+          return -1;
+        }
+      }
+    } else {
+      fprintf(stderr, "gild: unknown option '%s'\n", a);
+      return -1;
+    }
+    int shift = val ? 2 : 1;
+    (*argv)[shift] = (*argv)[0];
+    *argv += shift;
+    *argc -= shift;
+  }
+  return 0;
+}
+
+static void print_gil_stats(Interp *in) {
+  if (!in->gil) return;
+  gil_totals t;
+  gil_read_totals(in->gil, &t);
+  fprintf(stderr,
+          "{\"gil_policy\": \"%s\", \"gil_switches\": %llu, \"gil_acquisitions\": %llu, "
+          "\"gil_drop_requests\": %llu, \"gil_releases\": {\"io\": %llu, \"interval\": %llu, "
+          "\"done\": %llu, \"yield\": %llu}, \"gil_wait_s\": %.6f, \"gil_held_s\": %.6f, "
+          "\"gil_io_s\": %.6f, \"gil_hold_max_s\": %.6f}\n",
+          gil_policy_name(gil_get_policy(in->gil)), (unsigned long long)t.switches,
+          (unsigned long long)t.acquisitions, (unsigned long long)t.drop_requests,
+          (unsigned long long)t.releases[GIL_RELEASE_IO], (unsigned long long)t.releases[GIL_RELEASE_INTERVAL],
+          (unsigned long long)t.releases[GIL_RELEASE_DONE], (unsigned long long)t.releases[GIL_RELEASE_YIELD],
+          t.wait_ns * 1e-9, t.held_ns * 1e-9, t.io_ns * 1e-9, t.hold_max_ns * 1e-9);
+}
+
 int gild_vm_main(int argc, char **argv) {
+  run_options opts;
+  if (parse_run_options(&argc, &argv, &opts) < 0) return 2;
   if (argc < 2) return usage();
   bool dis = strcmp(argv[0], "dis") == 0;
   if (!dis && strcmp(argv[0], "run") != 0) return usage();
@@ -111,6 +175,15 @@ int gild_vm_main(int argc, char **argv) {
   }
   in->script_dir = strcmp(filename, "<string>") == 0 ? strdup(".") : dir_of(filename);
   TState *ts = in->boot_ts;
+  /* The main thread holds the GIL while it runs; threading.Thread and
+   * blocking calls take turns with it. */
+  if (vm_gil_create(in, opts.policy, opts.interval) < 0 || vm_gil_attach(ts, "MainThread") < 0) {
+    fputs("gild: cannot create the GIL\n", stderr);
+    vm_interp_free(in);
+    free(src);
+    return 1;
+  }
+  vm_gil_acquire(ts);
   list_append(ts, in->argv, v_obj(str_from_cstr(ts, strcmp(filename, "<string>") == 0 ? "-c" : filename)));
   for (int i = argstart; i < argc; i++) {
     Obj *s = str_from_cstr(ts, argv[i]);
@@ -151,10 +224,16 @@ int gild_vm_main(int argc, char **argv) {
       status = 1;
     }
   }
+  /* As CPython: the main thread waits for the other non-daemon threads
+   * (and multiprocessing children) before the interpreter goes away. */
+  if (threading_join_all(ts) < 0) vm_print_exception(ts);
   fflush(stdout);
   if (ferror(stdout)) status = status ? status : 1;
   obj_decref(&co->ob);
   obj_decref(main);
+  vm_gil_release(ts, GIL_RELEASE_DONE);
+  if (opts.stats) print_gil_stats(in);
+  vm_gil_detach(ts);
   vm_interp_free(in);
   return status;
 }
