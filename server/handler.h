@@ -63,6 +63,27 @@ int gild_response_set_body(gild_response *r, const void *data, size_t len);
 /* Appends to the body. */
 int gild_response_append_body(gild_response *r, const void *data, size_t len);
 
+/* Per-request cost the runtime reports back (copied, like everything in a
+ * response): GIL wait, GIL held, and time spent with the GIL released in
+ * blocking calls. The server turns it into the Server-Timing header, the
+ * access log and the per-route metrics. */
+typedef struct gild_timing {
+  uint64_t gil_wait_ns;
+  uint64_t gil_held_ns;
+  uint64_t io_ns;
+  int worker;  /* worker index that ran it, -1 if none */
+} gild_timing;
+void gild_response_set_timing(gild_response *r, const gild_timing *t);
+
+/* A growable byte buffer the runtime writes metrics or traces into. */
+typedef struct gild_buf {
+  char *data;
+  size_t len, cap;
+  int oom;
+} gild_buf;
+void gild_buf_append(gild_buf *b, const void *data, size_t len);
+void gild_buf_printf(gild_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The runtime's part of the configuration, handed over before `load`. */
 typedef struct gild_runtime_config {
   const char *handler_dir;
@@ -92,6 +113,17 @@ typedef struct gild_handler_ops {
   void *ctx;
   /* Optional; called once on the main thread before `load`. */
   int (*configure)(void *ctx, const gild_runtime_config *rc, char *err, size_t errlen);
+  /* Optional; appends the runtime's metrics (the GIL's, the VM's) in
+   * Prometheus text format 0.0.4. Called on the event-loop thread while
+   * workers run: it must not take the GIL, lock anything a worker holds
+   * for long, or block: it reads atomics and copied-out data only. */
+  void (*write_metrics)(void *ctx, gild_buf *out);
+  /* Optional GIL timeline: trace_start begins recording every GIL state
+   * change into a ring buffer (returns GILD_EINVAL if one is already
+   * running); trace_stop ends it and appends Chrome trace-event JSON.
+   * Both are called on the loop thread and never block. */
+  int (*trace_start)(void *ctx);
+  void (*trace_stop)(void *ctx, gild_buf *json_out);
 } gild_handler_ops;
 
 #endif
