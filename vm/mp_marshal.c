@@ -125,7 +125,7 @@ static int get_len(TState *ts, Reader *r, size_t *out) {
 static int load(TState *ts, Reader *r, Value *out, int depth);
 
 static int load_seq(TState *ts, Reader *r, bool tuple, Value *out, int depth) {
-  size_t n;
+  size_t n = 0;
   if (get_len(ts, r, &n) < 0) return -1;
   Obj *o = tuple ? tuple_new(ts, n) : list_new(ts, n);
   if (!o) return -1;
@@ -143,7 +143,7 @@ static int load_seq(TState *ts, Reader *r, bool tuple, Value *out, int depth) {
 }
 
 static int load_dict(TState *ts, Reader *r, Value *out, int depth) {
-  size_t n;
+  size_t n = 0;
   if (get_len(ts, r, &n) < 0) return -1;
   Obj *d = dict_new(ts);
   if (!d) return -1;
@@ -167,7 +167,7 @@ fail:
 }
 
 static int load_sized(TState *ts, Reader *r, bool str, Value *out) {
-  size_t n;
+  size_t n = 0;
   if (get_len(ts, r, &n) < 0) return -1;
   const char *p = (const char *)r->data + r->pos;
   r->pos += n;
