@@ -341,9 +341,9 @@ static void jump_if(Compiler *c, Node *e, bool cond, JumpList *jl) {
     }
     return;
   }
-  if (e->kind == E_CONST && e->ival != 0) {
-    /* `while True`: the truth is known */
-    if (cond) jl_add(jl, emit_jump(c, OP_JUMP));
+  if (e->kind == E_CONST) {
+    /* `while True`, `if False`: the truth is known (ival 1 is True) */
+    if (cond == (e->ival == 1)) jl_add(jl, emit_jump(c, OP_JUMP));
     return;
   }
   int slot;

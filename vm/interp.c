@@ -314,9 +314,10 @@ static int unpack_ex(TState *ts, Value v, int before, int after, Value *dst) {
   if (vm_to_list(ts, v, &l) < 0) return -1;
   ListObj *lo = (ListObj *)l;
   if ((int)lo->len < before + after) {
+    size_t got = lo->len;
     obj_decref(l);
     return vm_raise(ts, &ValueError_Type, "not enough values to unpack (expected at least %d, got %zu)",
-                    before + after, lo->len);
+                    before + after, got);
   }
   int total = before + after + 1, k = 0;
   /* dst[total-1] is the first target */

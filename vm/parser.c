@@ -1103,7 +1103,7 @@ static Node *parse_with(Parser *p) {
     Node *item = new_node(p, E_WITHITEM);
     item->a = parse_test(p);
     if (accept_kw(p, "as")) {
-      item->b = parse_for_target(p);
+      item->b = parse_expr(p); /* one target: a comma starts the next item */
       check_target(p, item->b, false);
     }
     nodelist_push(p->arena, &s->list, item);
