@@ -134,6 +134,30 @@ static int need_path(TState *ts, Value v, const char **out) {
                   v_type(v)->name);
 }
 
+/* The path argument of an os function (os.stat, os.mkdir, ...), refused
+ * with posixmodule's wording; fd_ok: the function also takes a file
+ * descriptor (not supported here, but named in the message as CPython does). */
+static int need_os_path(TState *ts, const char *fname, bool fd_ok, Value v, const char **out) {
+  if (v_is_type(v, &StrType)) {
+    *out = as_str(v)->data;
+    return 0;
+  }
+  bool none_ok = strcmp(fname, "listdir") == 0;
+  return vm_raise(ts, &TypeError_Type, "%s: path should be string, bytes%s, not %s", fname,
+                  none_ok ? ", os.PathLike, integer or None"
+                  : fd_ok ? ", os.PathLike or integer"
+                          : " or os.PathLike",
+                  v_type(v)->name);
+}
+
+static int one_os_path(TState *ts, const char *fname, bool fd_ok, const Value *args, int nargs,
+                       Obj *kwargs, const char **path) {
+  static const char *const names[] = {"path"};
+  Value a[1];
+  if (vm_parse_args(ts, fname, args, nargs, kwargs, names, 1, 1, 1, a) < 0) return -1;
+  return need_os_path(ts, fname, fd_ok, a[0], path);
+}
+
 static int set_str(TState *ts, const char *s, size_t n, Value *out) {
   Obj *o = str_new(ts, s, n);
   if (!o) return -1;
@@ -217,7 +241,7 @@ static int os_stat(TState *ts, Value self, const Value *args, int nargs, Obj *kw
                    Value *out) {
   (void)self;
   const char *path;
-  if (one_path(ts, "stat", args, nargs, kwargs, &path) < 0) return -1;
+  if (one_os_path(ts, "stat", true, args, nargs, kwargs, &path) < 0) return -1;
   struct stat st;
   int err = fs_stat_nogil(ts, path, &st);
   if (err) return raise_oserror(ts, err, args[0]);
@@ -232,7 +256,7 @@ static int os_remove(TState *ts, Value self, const Value *args, int nargs, Obj *
                      Value *out) {
   (void)self;
   const char *path;
-  if (one_path(ts, "remove", args, nargs, kwargs, &path) < 0) return -1;
+  if (one_os_path(ts, "remove", false, args, nargs, kwargs, &path) < 0) return -1;
   int err = fs_path_nogil(ts, fs_unlink, path);
   if (err) return raise_oserror(ts, err, args[0]);
   *out = v_none();
@@ -268,7 +292,7 @@ static int os_listdir(TState *ts, Value self, const Value *args, int nargs, Obj 
   if (vm_parse_args(ts, "listdir", args, nargs, kwargs, names, 1, 1, 0, a) < 0) return -1;
   Value pathv = v_is_undef(a[0]) || v_is_none(a[0]) ? v_obj(str_intern(".")) : a[0];
   const char *path;
-  if (need_path(ts, pathv, &path) < 0) return -1;
+  if (need_os_path(ts, "listdir", true, pathv, &path) < 0) return -1;
   DirNames d = {0};
   vm_blocking_begin(ts);
   int err = fs_listdir(path, &d);
@@ -310,10 +334,10 @@ static int os_mkdir(TState *ts, Value self, const Value *args, int nargs, Obj *k
   (void)self;
   static const char *const names[] = {"path", "mode"};
   Value a[2];
-  const char *path;
+  const char *path = NULL;
   mode_t mode = 0777;
   if (vm_parse_args(ts, "mkdir", args, nargs, kwargs, names, 2, 2, 1, a) < 0 ||
-      need_path(ts, a[0], &path) < 0 || mode_arg(ts, a[1], &mode) < 0)
+      need_os_path(ts, "mkdir", false, a[0], &path) < 0 || mode_arg(ts, a[1], &mode) < 0)
     return -1;
   vm_blocking_begin(ts);
   int err = fs_mkdir(path, mode);
@@ -327,7 +351,7 @@ static int os_rmdir(TState *ts, Value self, const Value *args, int nargs, Obj *k
                     Value *out) {
   (void)self;
   const char *path;
-  if (one_path(ts, "rmdir", args, nargs, kwargs, &path) < 0) return -1;
+  if (one_os_path(ts, "rmdir", false, args, nargs, kwargs, &path) < 0) return -1;
   int err = fs_path_nogil(ts, fs_rmdir, path);
   if (err) return raise_oserror(ts, err, args[0]);
   *out = v_none();
@@ -339,7 +363,7 @@ static int os_makedirs(TState *ts, Value self, const Value *args, int nargs, Obj
   (void)self;
   static const char *const names[] = {"name", "mode", "exist_ok"};
   Value a[3];
-  const char *path;
+  const char *path = NULL;
   mode_t mode = 0777;
   if (vm_parse_args(ts, "makedirs", args, nargs, kwargs, names, 3, 3, 1, a) < 0 ||
       need_path(ts, a[0], &path) < 0 || mode_arg(ts, a[1], &mode) < 0)
