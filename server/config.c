@@ -77,6 +77,10 @@ void gild_config_defaults(gild_config *c) {
   c->log_level = GILD_LOG_INFO;
   c->healthz_path = conf_strdup("/healthz");
   c->metrics_path = conf_strdup("/metrics");
+  c->dashboard_path = conf_strdup("/debug/gil");
+  c->trace_path = conf_strdup("/debug/gil/trace");
+  c->trace_max_seconds = 10;
+  c->server_timing = 1;
   c->gil_policy = conf_strdup("cpython");
   c->gil_switch_interval = 0.005;
 }
@@ -98,6 +102,8 @@ void gild_config_free(gild_config *c) {
   free(c->error_log);
   free(c->healthz_path);
   free(c->metrics_path);
+  free(c->dashboard_path);
+  free(c->trace_path);
   free(c->gil_policy);
   conf_free_routes(c->routes, c->n_routes);
   memset(c, 0, sizeof *c);
@@ -440,6 +446,11 @@ static const conf_field conf_gil[] = {
   {"switch_interval", CONF_SPECIAL, 0, 0, 0, NULL},
   CONF_END};
 
+static const conf_field conf_trace[] = {
+  {"path", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"max_seconds", CONF_SPECIAL, 0, 0, 0, NULL},
+  CONF_END};
+
 static const conf_field conf_top[] = {
   {"listen", CONF_SPECIAL, 0, 0, 0, NULL},
   {"threads", CONF_INT, 1, 256, CONF_AT(threads), NULL},
@@ -450,6 +461,9 @@ static const conf_field conf_top[] = {
   {"log", CONF_SECTION, 0, 0, 0, conf_log},
   {"healthz", CONF_SPECIAL, 0, 0, 0, NULL},
   {"metrics", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"dashboard", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"trace", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"server_timing", CONF_SPECIAL, 0, 0, 0, NULL},
   {"retry_after", CONF_SPECIAL, 0, 0, 0, NULL},
   {"gil", CONF_SECTION, 0, 0, 0, conf_gil},
   CONF_END};
@@ -640,6 +654,8 @@ static int conf_routes(conf_ctx *x, const char *path, json_t *obj) {
   return 0;
 }
 
+static int conf_section(conf_ctx *x, const char *prefix, json_t *obj, const conf_field *fields);
+
 static int conf_special(conf_ctx *x, const char *path, json_t *v) {
   gild_config *c = x->c;
   const char *s = json_is_string(v) ? json_string_value(v) : NULL;
@@ -672,6 +688,30 @@ static int conf_special(conf_ctx *x, const char *path, json_t *v) {
   if (strcmp(path, "routes") == 0) return conf_routes(x, path, v);
   if (strcmp(path, "healthz") == 0) return conf_endpoint(x, path, v, &c->healthz_path);
   if (strcmp(path, "metrics") == 0) return conf_endpoint(x, path, v, &c->metrics_path);
+  if (strcmp(path, "dashboard") == 0) return conf_endpoint(x, path, v, &c->dashboard_path);
+  if (strcmp(path, "server_timing") == 0) {
+    if (!json_is_boolean(v)) return conf_fail(x, path, "expected true or false");
+    c->server_timing = json_is_true(v);
+    return 0;
+  }
+  /* "trace": null turns the timeline endpoint off; an object sets its
+   * path and bound, keys left out keep their defaults. */
+  if (strcmp(path, "trace") == 0) {
+    if (json_is_null(v)) return conf_set_str(&c->trace_path, NULL);
+    if (!json_is_object(v))
+      return conf_fail(x, path, "expected null (off) or an object {\"path\": ..., \"max_seconds\": ...}");
+    return conf_section(x, path, v, conf_trace);
+  }
+  if (strcmp(path, "trace.path") == 0) {
+    if (json_is_null(v)) return conf_fail(x, path, "expected a path starting with '/' (write \"trace\": null to turn tracing off)");
+    return conf_endpoint(x, path, v, &c->trace_path);
+  }
+  if (strcmp(path, "trace.max_seconds") == 0) {
+    double d = json_is_number(v) ? json_number_value(v) : -1;
+    if (!(d > 0 && d <= 600)) return conf_fail(x, path, "expected a number of seconds in (0, 600]");
+    c->trace_max_seconds = d;
+    return 0;
+  }
   if (strcmp(path, "retry_after") == 0) {
     long long n = 0;
     if (conf_int(x, path, v, 0, 3600, &n) < 0) return GILD_EINVAL;

@@ -50,7 +50,13 @@ typedef struct gild_config {
 
   /* built-in endpoints answered by the loop thread */
   char *healthz_path;       /* default "/healthz", NULL = off */
-  char *metrics_path;       /* default "/metrics", NULL = off (metrics issue) */
+  char *metrics_path;       /* default "/metrics", NULL = off */
+  char *dashboard_path;     /* GIL dashboard page, default "/debug/gil", NULL = off */
+  char *trace_path;         /* GIL timeline, default "/debug/gil/trace", NULL = off */
+  double trace_max_seconds; /* longest ?seconds= a trace may ask, default 10 */
+
+  /* per-request instrumentation */
+  int server_timing;        /* Server-Timing header on handler answers, default 1 */
 
   /* GIL (filled by the GIL issue) */
   char *gil_policy;          /* "cpython" */

@@ -13,6 +13,7 @@
 void gild_resp_init(gild_response *r) {
   memset(r, 0, sizeof(*r));
   r->status = 200;
+  r->timing.worker = -1;
 }
 
 void gild_resp_free(gild_response *r) {
@@ -50,6 +51,15 @@ static int resp_reserve(char **buf, size_t *cap, size_t need) {
 
 void gild_response_set_status(gild_response *r, int status) {
   r->status = status;
+}
+
+void gild_response_set_timing(gild_response *r, const gild_timing *t) {
+  if (t == NULL) {
+    r->has_timing = 0;
+    return;
+  }
+  r->timing = *t;
+  r->has_timing = 1;
 }
 
 /* RFC 9110 tchar. */
@@ -219,6 +229,16 @@ static size_t resp_put_uint(char *out, uint64_t v) {
   return n;
 }
 
+size_t gild_fmt_ms2(char *out, uint64_t ns) {
+  /* Hundredths of a millisecond, rounded half up: 10 us units. */
+  uint64_t v = ns / 10000 + (ns % 10000 >= 5000);
+  size_t n = resp_put_uint(out, v / 100);
+  out[n++] = '.';
+  out[n++] = (char)('0' + (v % 100) / 10);
+  out[n++] = (char)('0' + v % 10);
+  return n;
+}
+
 #define RESP_PUT_LIT(buf, len, lit)          \
   do {                                       \
     memcpy((buf) + (len), lit, sizeof(lit) - 1); \
@@ -231,7 +251,8 @@ int gild_resp_serialize_head(const gild_response *r, const gild_head_opts *o, ch
   size_t reason_len = strlen(reason);
   size_t extra_len = o->extra ? strlen(o->extra) : 0;
   /* Fixed part: status line, Server, Date, Content-Length, Connection. */
-  size_t cap = 192 + strlen(GILD_VERSION) + reason_len + r->hdrs_len + extra_len;
+  size_t cap = 192 + strlen(GILD_VERSION) + reason_len + r->hdrs_len + extra_len +
+               (o->timing ? GILD_SERVER_TIMING_MAX : 0);
   char *buf = malloc(cap);
   size_t len = 0;
   int status = r->status >= 100 && r->status <= 999 ? r->status : 500;
@@ -260,6 +281,16 @@ int gild_resp_serialize_head(const gild_response *r, const gild_head_opts *o, ch
   if (extra_len) {
     memcpy(buf + len, o->extra, extra_len);
     len += extra_len;
+  }
+  if (o->timing) {
+    /* Three uint64 ns values fit: each figure is at most 20 + 3 bytes. */
+    RESP_PUT_LIT(buf, len, "Server-Timing: gil-wait;dur=");
+    len += gild_fmt_ms2(buf + len, o->timing->gil_wait_ns);
+    RESP_PUT_LIT(buf, len, ", gil;dur=");
+    len += gild_fmt_ms2(buf + len, o->timing->gil_held_ns);
+    RESP_PUT_LIT(buf, len, ", io;dur=");
+    len += gild_fmt_ms2(buf + len, o->timing->io_ns);
+    RESP_PUT_LIT(buf, len, "\r\n");
   }
   if (r->hdrs_len) {
     memcpy(buf + len, r->hdrs, r->hdrs_len);

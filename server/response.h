@@ -22,6 +22,11 @@ struct gild_response {
   char *body;
   size_t body_len, body_cap;
   int oom;             /* an allocation failed: the server answers 500 */
+  /* What the runtime reported through gild_response_set_timing; kept by
+   * gild_resp_reset, since an error page replacing the handler's answer
+   * still cost that GIL time. */
+  gild_timing timing;
+  int has_timing;
 };
 
 /* Length of a Date header value, "Sun, 06 Nov 1994 08:49:37 GMT". */
@@ -29,7 +34,7 @@ struct gild_response {
 
 void gild_resp_init(gild_response *r);
 void gild_resp_free(gild_response *r);
-/* Drops headers and body, status back to 200. */
+/* Drops headers and body, status back to 200; keeps the timing. */
 void gild_resp_reset(gild_response *r);
 
 /* The reason phrase for a status ("Not Found"); "Unknown" if none. */
@@ -48,7 +53,18 @@ typedef struct gild_head_opts {
   int keep_alive;      /* 0: "Connection: close" */
   int http10;          /* 1.0 client kept alive: "Connection: keep-alive" */
   const char *extra;   /* extra serialized header lines, or NULL */
+  /* When set, a "Server-Timing: gil-wait;dur=.., gil;dur=.., io;dur=.."
+   * line (milliseconds, 2 decimals) is written from it. */
+  const gild_timing *timing;
 } gild_head_opts;
+
+/* Longest Server-Timing line gild_resp_serialize_head may write. */
+#define GILD_SERVER_TIMING_MAX 128
+
+/* Writes "D.DD" (milliseconds, rounded to 2 decimals) for `ns` into out,
+ * which holds at least 24 bytes; returns the length. No snprintf: this
+ * runs for every response. */
+size_t gild_fmt_ms2(char *out, uint64_t ns);
 
 /* Whether a response with this status carries no body (1xx, 204, 304). */
 int gild_resp_status_bodyless(int status);
