@@ -13,7 +13,9 @@
 #
 # Environment: PEERS_DIR (default: ../shared/peers beside the repository),
 # GILD_BENCH_BUILD (default: build-bench), GILD_BENCH_THREADS (default: the
-# test config's), plus the harness's own knobs (WRK_DURATION, ...).
+# config's), GILD_BENCH_VM=1 to run the real gild on config/gild.json (the
+# bundled Python handlers: all five endpoints) instead of gild-testd, plus the
+# harness's own knobs (WRK_DURATION, ...).
 set -u -o pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,16 +29,21 @@ for tool in wrk nginx node; do
     echo "missing $tool: run $PEERS_DIR/setup.sh once (installs wrk, nginx, node, ...)" >&2; exit 1; }
 done
 
-echo "building gild-testd (Release) in $BUILD" >&2
+if [ "${GILD_BENCH_VM:-0}" = 1 ]; then
+  TARGET=gild; SRC_CFG="$TOP/config/gild.json"; LOCK="GIL (Python handlers)"
+else
+  TARGET=gild-testd; SRC_CFG="$TOP/tests/support/test.json"; LOCK="GIL (C test handler)"
+fi
+echo "building $TARGET (Release) in $BUILD" >&2
 cmake -S "$TOP" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
-cmake --build "$BUILD" -j2 --target gild-testd >/dev/null || exit 1
-BIN="$(find "$BUILD" -type f -name gild-testd -perm -u+x | head -n 1)"
-[ -n "$BIN" ] || { echo "gild-testd not built" >&2; exit 1; }
+cmake --build "$BUILD" -j2 --target "$TARGET" >/dev/null || exit 1
+BIN="$(find "$BUILD" -type f -name "$TARGET" -perm -u+x | head -n 1)"
+[ -n "$BIN" ] || { echo "$TARGET not built" >&2; exit 1; }
 
 WORK="$(mktemp -d /tmp/gild-bench-http.XXXXXX)"
 CFG="$WORK/bench.json"
-# The test handler's routes, the access log off (the peers do not log either).
-python3 - "$TOP/tests/support/test.json" "$CFG" "${GILD_BENCH_THREADS:-}" <<'EOF'
+# The config's routes, the access log off (the peers do not log either).
+python3 - "$SRC_CFG" "$CFG" "${GILD_BENCH_THREADS:-}" <<'EOF'
 import json, os, sys
 src, dst, threads = sys.argv[1], sys.argv[2], sys.argv[3]
 cfg = json.load(open(src))
@@ -53,7 +60,7 @@ EOF
 
 REPORT="$WORK/report.md"
 echo "peers harness: $PEERS_DIR/run.sh $* nginx node gild (report in $REPORT)" >&2
-PEER_NAME=gild PEER_LOCK="GIL (C test handler)" \
+PEER_NAME=gild PEER_LOCK="$LOCK" \
 PEER_CMD="exec '$BIN' --config '$CFG' --listen 127.0.0.1:\$PORT" \
   "$PEERS_DIR/run.sh" "$@" nginx node gild | tee "$REPORT"
 
