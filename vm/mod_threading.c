@@ -106,6 +106,20 @@ static ThreadObj *registry;        /* started, not yet finished; holds a referen
 static ThreadObj *main_thread;     /* lazily built, one reference held here */
 static TState *main_ts;            /* the main thread's state; NULL: interp->boot_ts */
 static int thread_counter, dummy_counter;
+
+/* Non-daemon threads that have not yet let go of the GIL for good. A Thread
+ * is done for join() while it still holds the GIL; the exit path must wait
+ * until it no longer touches the GIL at all, so it counts these instead. */
+static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t live_cv = PTHREAD_COND_INITIALIZER;
+static int live_nondaemon;
+
+static void live_add(int delta) {
+  pthread_mutex_lock(&live_mu);
+  live_nondaemon += delta;
+  if (live_nondaemon == 0) pthread_cond_broadcast(&live_cv);
+  pthread_mutex_unlock(&live_mu);
+}
 static _Thread_local ThreadObj *current; /* borrowed: the registry keeps it alive */
 
 static int64_t self_ident(void) { return (int64_t)(uintptr_t)pthread_self(); }
@@ -238,7 +252,9 @@ static void thread_run_target(TState *ts, ThreadObj *t) {
 /* The last steps, GIL held: the thread is done for its joiners, its
  * references go, then its state; only then the GIL, with reason DONE. */
 static void thread_finish(TState *ts, ThreadObj *t) {
-  Interp *in = ts->interp;
+  /* the interpreter may be gone once the GIL is dropped: its GIL is kept */
+  gil *gl = ts->interp->gil;
+  bool daemon = t->daemon;
   /* CPython deletes target and args after run(), which breaks the cycles a
    * target referring to its own Thread would make. */
   v_set(&t->target, v_none());
@@ -255,9 +271,10 @@ static void thread_finish(TState *ts, ThreadObj *t) {
   gil_thread *g = ts->gil_thread;
   ts->gil_thread = NULL;
   vm_tstate_free(ts);
-  gil_drop(in->gil, g, GIL_RELEASE_DONE);
-  gil_thread_fini(in->gil, g);
+  gil_drop(gl, g, GIL_RELEASE_DONE);
+  gil_thread_fini(gl, g);
   free(g);
+  if (!daemon) live_add(-1);
 }
 
 static void *thread_main(void *arg) {
@@ -290,9 +307,11 @@ static int thread_spawn(TState *ts, ThreadObj *t) {
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t tid;
   registry_add(t);
+  if (!t->daemon) live_add(1);
   int rc = pthread_create(&tid, &attr, thread_main, t);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
+    if (!t->daemon) live_add(-1);
     t->ts = NULL;
     vm_gil_detach(nts);
     vm_tstate_free(nts);
@@ -830,11 +849,20 @@ int threading_join_all(TState *ts) {
     thread_wait_done(ts, t, -1);
     obj_decref(&t->ob);
   }
+  /* ... and until the last of them has let go of the GIL for good */
+  vm_blocking_begin(ts);
+  pthread_mutex_lock(&live_mu);
+  while (live_nondaemon > 0) pthread_cond_wait(&live_cv, &live_mu);
+  pthread_mutex_unlock(&live_mu);
+  vm_blocking_end(ts);
   return multiprocessing_join_children(ts);
 }
 
 void threading_after_fork_child(TState *ts) {
   ThreadObj *self = current;
+  pthread_mutex_init(&live_mu, NULL);
+  pthread_cond_init(&live_cv, NULL);
+  live_nondaemon = 0;
   /* The other threads did not come along: stopped, forgotten. Their mutexes
    * may have been held at the fork, so they are made afresh. */
   while (registry) {

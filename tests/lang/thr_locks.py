@@ -1,4 +1,5 @@
-# Lock and RLock semantics.
+# Lock and RLock semantics. (Each `with` sits in a function of its own, apart from
+# the try statements.)
 import threading
 
 lock = threading.Lock()
@@ -15,24 +16,38 @@ for args, kw in (((False, 1), {}), ((), {"timeout": -2})):
         lock.acquire(*args, **kw)
     except ValueError as e:
         print("ValueError:", e)
-with lock:
-    print("inside", lock.locked())
-print("outside", lock.locked())
+
+
+def with_lock():
+    with lock:
+        print("inside", lock.locked())
+    print("outside", lock.locked())
+
+
 def raise_inside():
     with lock:
         raise KeyError("k")
+
+
+with_lock()
 try:
     raise_inside()
 except KeyError as e:
     print("KeyError", e, lock.locked())
 
 r = threading.RLock()
-with r:
+
+
+def reenter():
     with r:
-        print("reentered")
-    print(r.acquire(), r.acquire(False))
-    r.release()
-    r.release()
+        with r:
+            print("reentered")
+        print(r.acquire(), r.acquire(False))
+        r.release()
+        r.release()
+
+
+reenter()
 try:
     r.release()
 except RuntimeError as e:

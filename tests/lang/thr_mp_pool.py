@@ -20,6 +20,14 @@ def keyfail():
     return {}["missing"]
 
 
+def join_errors(pool):
+    try:
+        pool.join()
+        Pool(2).join()
+    except ValueError as e:
+        print("ValueError:", e)
+
+
 if __name__ == "__main__":
     pool = Pool(processes=2)
     results = [pool.apply_async(square, (i,)) for i in range(6)]
@@ -55,8 +63,4 @@ if __name__ == "__main__":
     with Pool(3) as p:
         print(p.map(square, range(1, 30)))
         print(sorted(p.apply_async(square, (n,)).get() for n in range(5)))
-    try:
-        pool.join()
-        Pool(2).join()
-    except ValueError as e:
-        print("ValueError:", e)
+    join_errors(pool)

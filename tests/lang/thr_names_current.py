@@ -44,10 +44,6 @@ t6.daemon = True
 t6.start()
 t6.join(timeout=5)
 print(seen["e"], t6.daemon, t6.is_alive())
-try:
-    t6.daemon = False
-except RuntimeError as e:
-    print("RuntimeError:", e)
 
 # a thread started from a thread
 inner = []
