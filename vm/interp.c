@@ -1117,7 +1117,14 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (!t) ip = co->code + INSN_ARG(w);
+    if (!t) {
+      /* `while not done:` loops back through here: a back-edge like any
+       * other, so the GIL and async exceptions get their check. */
+      const uint32_t *target = co->code + INSN_ARG(w);
+      bool back = target < ip;
+      ip = target;
+      if (back) CHECK_BREAKER();
+    }
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_TRUE) {
