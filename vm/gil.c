@@ -59,10 +59,27 @@
  * different thread, drop requests set, releases by reason, longest hold,
  * wait and hold histograms; the lock keeps a handoff histogram (a drop by
  * one thread to the next holder running) and the number of waiters.
+ *
+ * Timeline. While a trace runs (gil_trace_start .. gil_trace_stop), every
+ * state change (wants, running, io, idle, and leaving) is appended to one
+ * bounded buffer per gil with the timestamp the counters already read, so
+ * tracing adds no clock read. When no trace runs, take and drop pay one
+ * relaxed load of `tracing`. An append claims a slot with one fetch_add on
+ * the buffer's cursor (lock-free; a full buffer drops the event and counts
+ * it). Stopping must not free the buffer under a writer: a writer announces
+ * itself in `trace_writers` and then re-reads `tracing`; the stopper clears
+ * `tracing` and then waits for `trace_writers` to reach zero. Both sides are
+ * sequentially consistent, so either the writer sees the trace stopped, or
+ * the stopper sees the writer and waits for its few stores to finish.
+ * The trace opens with one event per registered thread giving its state at
+ * the start, so every track begins at the start; a change racing with the
+ * start can be missed (the relaxed state store is not ordered with the
+ * flag) and then shows at the thread's next change.
  */
 #include "gil.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +120,19 @@ struct gil {
   gil_thread *threads;
   gil_totals retired; /* counters of threads that left */
   int next_id;
+
+  /* The timeline (see the top of the file). The buffer is published
+   * before `tracing` is set and freed only after writers drained. */
+  _Atomic int tracing;
+  _Atomic int trace_writers;
+  _Atomic size_t trace_next;
+  _Atomic uint64_t trace_dropped;
+  gil_trace_event *trace_buf;
+  size_t trace_cap;
+  uint64_t trace_start_ns;
+  char (*trace_names)[32]; /* by thread id; under reg_mutex */
+  int trace_nnames;
+  pthread_mutex_t trace_mutex; /* serialises start and stop */
 };
 
 static const char *const policy_names[GIL_POLICY_COUNT] = {"cpython", "fifo", "io-priority",
@@ -228,6 +258,41 @@ static bool cond_wait_ns(pthread_cond_t *c, pthread_mutex_t *m, uint64_t ns) {
   return pthread_cond_timedwait(c, m, &ts) == ETIMEDOUT;
 }
 
+/* ---- timeline appends ------------------------------------------------------ */
+
+/* The slow path, only while a trace runs. */
+static void __attribute__((noinline)) trace_append(gil *g, int thread, int state,
+                                                   const char *label, uint64_t ns) {
+  atomic_fetch_add(&g->trace_writers, 1);
+  if (atomic_load(&g->tracing)) { /* re-read after announcing: pairs with gil_trace_stop */
+    size_t i = atomic_fetch_add_explicit(&g->trace_next, 1, RELAXED);
+    if (i < g->trace_cap)
+      g->trace_buf[i] = (gil_trace_event){.ns = ns, .label = label, .thread = thread, .state = state};
+    else
+      atomic_fetch_add_explicit(&g->trace_dropped, 1, RELAXED);
+  }
+  atomic_fetch_sub_explicit(&g->trace_writers, 1, memory_order_release);
+}
+
+static inline void trace_state(gil *g, const gil_thread *t, int state, uint64_t ns) {
+  if (__builtin_expect(atomic_load_explicit(&g->tracing, RELAXED), 0))
+    trace_append(g, t->id, state, state == GIL_STATE_RUNNING ? t->label : NULL, ns);
+}
+
+/* Under reg_mutex: remembers a thread's name for the trace (ids are dense). */
+static void trace_name(gil *g, const gil_thread *t) {
+  if (t->id >= g->trace_nnames) {
+    int n = g->trace_nnames ? g->trace_nnames : 16;
+    while (n <= t->id) n *= 2;
+    char(*nn)[32] = realloc(g->trace_names, (size_t)n * sizeof *nn);
+    if (!nn) return; /* the track goes unnamed */
+    memset(nn + g->trace_nnames, 0, (size_t)(n - g->trace_nnames) * sizeof *nn);
+    g->trace_names = nn;
+    g->trace_nnames = n;
+  }
+  memcpy(g->trace_names[t->id], t->name, sizeof t->name);
+}
+
 static bool is_queued_policy(const gil *g) {
   return g->policy == GIL_POLICY_FIFO || g->policy == GIL_POLICY_IO_PRIORITY;
 }
@@ -248,6 +313,7 @@ gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval
   pthread_mutex_init(&g->switch_mutex, NULL);
   cond_init_monotonic(&g->switch_cond);
   pthread_mutex_init(&g->reg_mutex, NULL);
+  pthread_mutex_init(&g->trace_mutex, NULL);
   return g;
 }
 
@@ -258,6 +324,9 @@ void gil_free(gil *g) {
   pthread_mutex_destroy(&g->switch_mutex);
   pthread_cond_destroy(&g->switch_cond);
   pthread_mutex_destroy(&g->reg_mutex);
+  pthread_mutex_destroy(&g->trace_mutex);
+  free(g->trace_buf);
+  free(g->trace_names);
   free(g);
 }
 
@@ -283,6 +352,7 @@ void gil_thread_init(gil *g, gil_thread *t, const char *name) {
   t->id = g->next_id++;
   t->reg_next = g->threads;
   g->threads = t;
+  if (atomic_load(&g->tracing)) trace_name(g, t);
   pthread_mutex_unlock(&g->reg_mutex);
 }
 
@@ -307,6 +377,7 @@ static void add_thread_stats(gil_totals *o, const gil_thread *t) {
 }
 
 void gil_thread_fini(gil *g, gil_thread *t) {
+  if (atomic_load_explicit(&g->tracing, RELAXED)) trace_state(g, t, GIL_STATE_EXIT, gil_now_ns());
   pthread_mutex_lock(&g->reg_mutex);
   add_thread_stats(&g->retired, t);
   for (gil_thread **p = &g->threads; *p; p = &(*p)->reg_next) {
@@ -447,6 +518,7 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now) {
   if (g->policy != GIL_POLICY_LEGACY) reset_drop_request(g);
   atomic_store_explicit(&t->hold_start_ns, now, RELAXED);
   atomic_store_explicit(&t->state, GIL_STATE_RUNNING, RELAXED);
+  trace_state(g, t, GIL_STATE_RUNNING, now);
 }
 
 void gil_take(gil *g, gil_thread *t) {
@@ -455,6 +527,7 @@ void gil_take(gil *g, gil_thread *t) {
     stat_add(&t->stats.io_ns, t0 - t->release_ns);
   t->release_ns = 0;
   atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
+  trace_state(g, t, GIL_STATE_WANTS, t0);
   if (atomic_load(&g->nwaiting) == 0 && try_lock(g)) {
     on_acquired(g, t, t0, t0);
     return;
@@ -466,7 +539,7 @@ void gil_take(gil *g, gil_thread *t) {
 
 /* ---- drop ------------------------------------------------------------------------ */
 
-static void account_release(gil_thread *t, gil_release_reason why, uint64_t now) {
+static void account_release(gil *g, gil_thread *t, gil_release_reason why, uint64_t now) {
   gil_stats *s = &t->stats;
   uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
   uint64_t held = now > start ? now - start : 0;
@@ -485,6 +558,7 @@ static void account_release(gil_thread *t, gil_release_reason why, uint64_t now)
               : why == GIL_RELEASE_DONE ? GIL_STATE_IDLE
                                         : GIL_STATE_WANTS;
   atomic_store_explicit(&t->state, state, RELAXED);
+  trace_state(g, t, state, now);
 }
 
 /* Forced switching: wait until another thread took the GIL we just dropped,
@@ -501,7 +575,7 @@ static void wait_for_switch(gil *g, gil_thread *t) {
 
 void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
   uint64_t now = gil_now_ns();
-  account_release(t, why, now);
+  account_release(g, t, why, now);
   atomic_store_explicit(&g->last_drop_ns, now, RELAXED);
   atomic_store_explicit(&g->holder, NULL, RELAXED);
   atomic_store(&g->locked, 0); /* seq_cst: pairs with nwaiting in the waiters */
@@ -547,6 +621,16 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
   pthread_mutex_init(&g->switch_mutex, NULL);
   cond_init_monotonic(&g->switch_cond);
   pthread_mutex_init(&g->reg_mutex, NULL);
+  pthread_mutex_init(&g->trace_mutex, NULL);
+  /* A trace belongs to the process that started it. */
+  atomic_store(&g->tracing, 0);
+  atomic_store(&g->trace_writers, 0);
+  free(g->trace_buf);
+  g->trace_buf = NULL;
+  g->trace_cap = 0;
+  free(g->trace_names);
+  g->trace_names = NULL;
+  g->trace_nnames = 0;
   memset(&g->retired, 0, sizeof g->retired);
   memset(&g->handoff, 0, sizeof g->handoff);
   g->qhead = g->qtail = NULL;
@@ -603,4 +687,83 @@ void gil_foreach_thread(gil *g, void (*fn)(const gil_thread *t, void *arg), void
   pthread_mutex_lock(&g->reg_mutex);
   for (gil_thread *t = g->threads; t; t = t->reg_next) fn(t, arg);
   pthread_mutex_unlock(&g->reg_mutex);
+}
+
+/* ---- the timeline ------------------------------------------------------------------ */
+
+bool gil_tracing(const gil *g) { return atomic_load(&g->tracing); }
+
+int gil_trace_start(gil *g, size_t max_events) {
+  pthread_mutex_lock(&g->trace_mutex);
+  if (atomic_load(&g->tracing) || g->trace_buf) {
+    pthread_mutex_unlock(&g->trace_mutex);
+    return -EBUSY;
+  }
+  if (max_events < 64) max_events = 64;
+  /* calloc of a large block maps zero pages lazily: a short trace of an
+   * idle server touches little of it. */
+  g->trace_buf = calloc(max_events, sizeof *g->trace_buf);
+  if (!g->trace_buf) {
+    pthread_mutex_unlock(&g->trace_mutex);
+    return -ENOMEM;
+  }
+  g->trace_cap = max_events;
+  atomic_store(&g->trace_dropped, 0);
+  /* Under the registry lock no thread joins or leaves: the first slots get
+   * every registered thread's state at the start, then appends begin. */
+  pthread_mutex_lock(&g->reg_mutex);
+  size_t n = 0;
+  for (gil_thread *t = g->threads; t; t = t->reg_next) n++;
+  if (n > max_events) n = max_events;
+  uint64_t start = gil_now_ns();
+  g->trace_start_ns = start;
+  atomic_store(&g->trace_next, n);
+  atomic_store(&g->tracing, 1);
+  size_t i = 0;
+  for (gil_thread *t = g->threads; t; t = t->reg_next) {
+    trace_name(g, t);
+    if (i >= n) continue;
+    int state = atomic_load(&t->state);
+    g->trace_buf[i++] = (gil_trace_event){
+        .ns = start, .label = state == GIL_STATE_RUNNING ? t->label : NULL, .thread = t->id, .state = state};
+  }
+  pthread_mutex_unlock(&g->reg_mutex);
+  pthread_mutex_unlock(&g->trace_mutex);
+  return 0;
+}
+
+int gil_trace_stop(gil *g, gil_trace *out) {
+  memset(out, 0, sizeof *out);
+  pthread_mutex_lock(&g->trace_mutex);
+  if (!atomic_load(&g->tracing)) {
+    pthread_mutex_unlock(&g->trace_mutex);
+    return -EINVAL;
+  }
+  out->stop_ns = gil_now_ns();
+  atomic_store(&g->tracing, 0);
+  /* Writers inside trace_append finish a handful of stores; they never
+   * block there, so this spin is short. */
+  while (atomic_load(&g->trace_writers) > 0) sched_yield();
+  size_t next = atomic_load(&g->trace_next);
+  out->events = g->trace_buf;
+  out->n = next < g->trace_cap ? next : g->trace_cap;
+  out->dropped = atomic_load(&g->trace_dropped);
+  out->start_ns = g->trace_start_ns;
+  out->policy = g->policy;
+  g->trace_buf = NULL;
+  g->trace_cap = 0;
+  pthread_mutex_lock(&g->reg_mutex);
+  out->names = g->trace_names;
+  out->nnames = g->trace_nnames;
+  g->trace_names = NULL;
+  g->trace_nnames = 0;
+  pthread_mutex_unlock(&g->reg_mutex);
+  pthread_mutex_unlock(&g->trace_mutex);
+  return 0;
+}
+
+void gil_trace_release(gil_trace *tr) {
+  free(tr->events);
+  free(tr->names);
+  memset(tr, 0, sizeof *tr);
 }

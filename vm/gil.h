@@ -60,6 +60,7 @@ typedef enum gil_thread_state {
   GIL_STATE_WANTS,    /* waiting to take the GIL */
   GIL_STATE_RUNNING,  /* holding it */
   GIL_STATE_IO,       /* released around a blocking call */
+  GIL_STATE_EXIT,     /* timeline only: the thread left the GIL (gil_thread_fini) */
 } gil_thread_state;
 
 typedef struct gil gil;
@@ -70,6 +71,10 @@ typedef struct gil_thread {
   _Atomic uint64_t hold_start_ns; /* when the current hold began (0 if not holding) */
   int id;                     /* small integer, unique per gil */
   char name[32];
+  /* What the thread runs, for the timeline's "running <label>" slices: set
+   * by its owner (gil_thread_set_label); the string must outlive any trace
+   * that records it (the handler runtime interns route names). */
+  const char *label;
   /* Private to the owning thread and the GIL's mutex. */
   gil *owner;
   bool interactive;           /* io-priority class of the next take */
@@ -137,5 +142,42 @@ void gil_read_totals(gil *g, gil_totals *out);
 void gil_foreach_thread(gil *g, void (*fn)(const gil_thread *t, void *arg), void *arg);
 
 uint64_t gil_now_ns(void);
+
+/* ---- the timeline ------------------------------------------------------------
+ * While a trace runs, every state change of every thread (idle, wants,
+ * running, io; see gil_thread_state) is appended to a bounded buffer with
+ * its monotonic time. When no trace runs, the only cost on take and drop is
+ * one relaxed load of a flag. */
+
+static inline void gil_thread_set_label(gil_thread *t, const char *label) { t->label = label; }
+
+typedef struct gil_trace_event {
+  uint64_t ns;        /* gil_now_ns() of the change */
+  const char *label;  /* running: the thread's label then, or NULL */
+  int32_t thread;     /* gil_thread.id */
+  int32_t state;      /* gil_thread_state */
+} gil_trace_event;
+
+/* A finished recording, owned by the caller (gil_trace_release). Events of
+ * one thread are in the order that thread made them. The first nthreads
+ * events (one per thread registered at the start) give each thread's state
+ * at start_ns. */
+typedef struct gil_trace {
+  gil_trace_event *events;
+  size_t n;
+  uint64_t dropped;          /* state changes lost because the buffer was full */
+  uint64_t start_ns, stop_ns;
+  char (*names)[32];         /* indexed by thread id; "" if unknown */
+  int nnames;
+  gil_policy policy;
+} gil_trace;
+
+#define GIL_TRACE_DEFAULT_EVENTS (1u << 20)
+/* 0, -EBUSY if a trace is already running, -ENOMEM. */
+int gil_trace_start(gil *g, size_t max_events);
+/* 0 and the recording in *out, or -EINVAL if no trace was running. */
+int gil_trace_stop(gil *g, gil_trace *out);
+void gil_trace_release(gil_trace *tr);
+bool gil_tracing(const gil *g);
 
 #endif

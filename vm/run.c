@@ -13,6 +13,7 @@
 #include "objimpl.h"
 #include "vm.h"
 #include "vm_gil.h"
+#include "gil_trace.h"
 #include "mod_threading.h"
 
 char *read_source_file(const char *path, size_t *len) {
@@ -83,23 +84,28 @@ static char *dir_of(const char *path) {
 }
 
 /* `gild run`'s own options, before the script: the GIL's policy and
- * switch interval, and --gil-stats (one JSON line of the GIL's counters on
- * stderr at exit, for tests and experiments). */
+ * switch interval, --gil-stats (one JSON line of the GIL's counters on
+ * stderr at exit, for tests and experiments) and --gil-trace FILE (the
+ * GIL timeline of the whole run as Chrome trace-event JSON). */
 typedef struct run_options {
   gil_policy policy;
   double interval;
   bool stats;
+  const char *trace_file;
 } run_options;
 
 static int parse_run_options(int *argc, char ***argv, run_options *o) {
   o->policy = GIL_POLICY_CPYTHON;
   o->interval = 0.005;
   o->stats = false;
+  o->trace_file = NULL;
   while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
     const char *a = (*argv)[1];
     const char *val = NULL;
     if (strcmp(a, "--gil-stats") == 0) {
       o->stats = true;
+    } else if (strcmp(a, "--gil-trace") == 0 && *argc > 2) {
+      val = o->trace_file = (*argv)[2];
     } else if ((strcmp(a, "--gil-policy") == 0 || strcmp(a, "--switch-interval") == 0) && *argc > 2) {
       val = (*argv)[2];
       if (a[2] == 'g' && gil_policy_parse(val, &o->policy) < 0) {
@@ -140,6 +146,23 @@ static void print_gil_stats(Interp *in) {
           (unsigned long long)t.releases[GIL_RELEASE_IO], (unsigned long long)t.releases[GIL_RELEASE_INTERVAL],
           (unsigned long long)t.releases[GIL_RELEASE_DONE], (unsigned long long)t.releases[GIL_RELEASE_YIELD],
           t.wait_ns * 1e-9, t.held_ns * 1e-9, t.io_ns * 1e-9, t.hold_max_ns * 1e-9);
+}
+
+/* --gil-trace: ends the recording and writes it. */
+static void write_gil_trace(Interp *in, const char *path, const char *script) {
+  gil_trace tr;
+  if (!in->gil || gil_trace_stop(in->gil, &tr) < 0) return;
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    fprintf(stderr, "gild: --gil-trace: cannot write '%s'; check the directory exists and is writable\n", path);
+  } else {
+    int rc = gil_trace_write_json(&tr, script, f);
+    if (fclose(f) != 0 || rc < 0) fprintf(stderr, "gild: --gil-trace: error writing '%s'\n", path);
+  }
+  if (tr.dropped)
+    fprintf(stderr, "gild: --gil-trace: %llu GIL state changes did not fit the buffer\n",
+            (unsigned long long)tr.dropped);
+  gil_trace_release(&tr);
 }
 
 int gild_vm_main(int argc, char **argv) {
@@ -183,6 +206,8 @@ int gild_vm_main(int argc, char **argv) {
     free(src);
     return 1;
   }
+  if (opts.trace_file && gil_trace_start(in->gil, GIL_TRACE_DEFAULT_EVENTS) < 0)
+    fputs("gild: --gil-trace: cannot start the GIL trace (out of memory)\n", stderr);
   vm_gil_acquire(ts);
   list_append(ts, in->argv, v_obj(str_from_cstr(ts, strcmp(filename, "<string>") == 0 ? "-c" : filename)));
   for (int i = argstart; i < argc; i++) {
@@ -233,6 +258,7 @@ int gild_vm_main(int argc, char **argv) {
   obj_decref(main);
   vm_gil_release(ts, GIL_RELEASE_DONE);
   if (opts.stats) print_gil_stats(in);
+  if (opts.trace_file) write_gil_trace(in, opts.trace_file, filename);
   vm_gil_detach(ts);
   vm_interp_free(in);
   return status;
