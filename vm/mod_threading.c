@@ -113,13 +113,19 @@ static int thread_counter, dummy_counter;
 static pthread_mutex_t live_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t live_cv = PTHREAD_COND_INITIALIZER;
 static int live_nondaemon;
+/* Every thread started here that has not let go of the GIL for good. */
+static _Atomic int live_all;
 
-static void live_add(int delta) {
+static void live_add(bool daemon, int delta) {
+  atomic_fetch_add(&live_all, delta);
+  if (daemon) return;
   pthread_mutex_lock(&live_mu);
   live_nondaemon += delta;
   if (live_nondaemon == 0) pthread_cond_broadcast(&live_cv);
   pthread_mutex_unlock(&live_mu);
 }
+
+bool threading_others_alive(void) { return atomic_load(&live_all) > 0; }
 static _Thread_local ThreadObj *current; /* borrowed: the registry keeps it alive */
 
 static int64_t self_ident(void) { return (int64_t)(uintptr_t)pthread_self(); }
@@ -274,7 +280,7 @@ static void thread_finish(TState *ts, ThreadObj *t) {
   gil_drop(gl, g, GIL_RELEASE_DONE);
   gil_thread_fini(gl, g);
   free(g);
-  if (!daemon) live_add(-1);
+  live_add(daemon, -1);
 }
 
 static void *thread_main(void *arg) {
@@ -307,11 +313,11 @@ static int thread_spawn(TState *ts, ThreadObj *t) {
   pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
   pthread_t tid;
   registry_add(t);
-  if (!t->daemon) live_add(1);
+  live_add(t->daemon, 1);
   int rc = pthread_create(&tid, &attr, thread_main, t);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
-    if (!t->daemon) live_add(-1);
+    live_add(t->daemon, -1);
     t->ts = NULL;
     vm_gil_detach(nts);
     vm_tstate_free(nts);
@@ -863,6 +869,7 @@ void threading_after_fork_child(TState *ts) {
   pthread_mutex_init(&live_mu, NULL);
   pthread_cond_init(&live_cv, NULL);
   live_nondaemon = 0;
+  atomic_store(&live_all, 0);
   /* The other threads did not come along: stopped, forgotten. Their mutexes
    * may have been held at the fork, so they are made afresh. */
   while (registry) {

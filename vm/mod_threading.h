@@ -17,6 +17,13 @@ extern const NativeModuleDef mod_threading_def, mod_multiprocessing_def;
  * is freed. Returns 0 (nothing here can fail once threads are running). */
 int threading_join_all(TState *ts);
 
+/* After threading_join_all: whether daemon threads are still running (or
+ * waiting for the GIL). If so the interpreter must not be freed, nor the
+ * GIL released or destroyed, since they would run on freed objects: the
+ * exit path then flushes and exits holding the GIL, as CPython leaves its
+ * daemon threads frozen. */
+bool threading_others_alive(void);
+
 /* In a child process right after fork(2), on the only thread there, which
  * holds the GIL: every other thread is marked stopped and forgotten, and
  * the calling thread becomes the child's main thread. */

@@ -6,7 +6,8 @@ differential tests of tests/lang (thr_*.py) cannot compare:
     (`Exception in thread Thread-1 (boom):`) and in a child process
     (`Process Process-1:`): the same first line of stderr, the same last line;
   * at exit the main thread waits for non-daemon threads (their output is there) and
-    not for daemon threads (a daemon spinning forever does not keep the program up);
+    not for daemon threads (a daemon spinning forever does not keep the program up,
+    and daemons busy with shared objects do not crash the exit);
   * a process forked while another thread is running bytecode gets a working GIL of
     its own (the child runs and exits 0; the parent's threads finish).
 
@@ -64,6 +65,22 @@ def spin():
     while True:
         pass
 threading.Thread(target=spin, daemon=True).start()
+print("main done")
+''',
+    # daemon threads busy with shared objects while the main thread exits: the exit
+    # path must not free the interpreter under them
+    "daemon_busy_at_exit": '''
+import threading
+data = {"n": 0}
+def spin():
+    while True:
+        data["n"] += 1
+        x = [data, str(data["n"])]
+for i in range(2):
+    threading.Thread(target=spin, daemon=True).start()
+n = 200000
+while n > 0:
+    n -= 1
 print("main done")
 ''',
     # fork while another thread runs bytecode (and may hold the GIL)
