@@ -69,9 +69,11 @@ def metric_sum(ms, name, label_has=None):
 
 
 def route_metric(ms, name, path):
-    """A per-route metric for the route whose pattern is `GET <path>`."""
-    want = '"GET %s"' % path
-    vals = [v for (n, lab), v in ms.items() if n == name and want in lab]
+    """A per-route metric of the route whose pattern is `path` (the route
+    label is the configured pattern; the method is a label of its own)."""
+    want = 'route="%s"' % path
+    vals = [v for (n, lab), v in ms.items()
+            if n == name and re.search(r'(^|[{,])%s([,}]|$)' % re.escape(want), lab)]
     check(vals, "no %s{route=%s} in /metrics (have labels %s)"
           % (name, want, sorted(lab for n, lab in ms if n == name)[:20]))
     return sum(vals)
