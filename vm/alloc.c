@@ -6,14 +6,22 @@
  * of the object and are put on the cycle collector's list; everything else
  * is a plain malloc.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gc.h"
 #include "vm.h"
 
-/* Plain integers: only a thread holding the GIL allocates or frees. */
-static int64_t alloc_live, alloc_total;
+/* Only a thread holding the GIL allocates or frees, so each counter has one
+ * writer at a time and a relaxed load+store updates it (no locked
+ * instruction); they are atomics because /metrics reads them from the event
+ * loop without the GIL. */
+static _Atomic int64_t alloc_live, alloc_total;
+
+static inline void counter_add(_Atomic int64_t *c, int64_t d) {
+  atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + d, memory_order_relaxed);
+}
 
 Obj *vm_alloc(TState *ts, Type *type, size_t size) {
   Obj *o;
@@ -34,8 +42,8 @@ Obj *vm_alloc(TState *ts, Type *type, size_t size) {
   }
   o->refcnt = 1;
   o->type = type;
-  alloc_live++;
-  alloc_total++;
+  counter_add(&alloc_live, 1);
+  counter_add(&alloc_total, 1);
   /* Tracked only once the header is valid; the object's own fields are
    * filled by the caller before any collection can run (collections run
    * at the eval breaker, never inside an allocation). */
@@ -44,7 +52,7 @@ Obj *vm_alloc(TState *ts, Type *type, size_t size) {
 }
 
 void vm_free_obj(Obj *o) {
-  alloc_live--;
+  counter_add(&alloc_live, -1);
   if (o->type->flags & TF_GC) {
     gc_untrack(o);
     free(OBJ_GCHEAD(o));
@@ -63,5 +71,5 @@ void obj_dealloc(Obj *o) {
   o->type->dealloc(o);
 }
 
-int64_t vm_alloc_live(void) { return alloc_live; }
-int64_t vm_alloc_total(void) { return alloc_total; }
+int64_t vm_alloc_live(void) { return atomic_load_explicit(&alloc_live, memory_order_relaxed); }
+int64_t vm_alloc_total(void) { return atomic_load_explicit(&alloc_total, memory_order_relaxed); }

@@ -26,6 +26,7 @@
  * no TState at hand (gc_untrack, gc_collections) are file statics for that
  * reason (one interpreter per process).
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "gc.h"
@@ -44,7 +45,8 @@ typedef struct GCState {
 
 /* Tracked allocations minus deallocations since the last collection. */
 static int64_t gc_pending_allocs;
-static int64_t gc_ncollections;
+/* Read by /metrics without the GIL; written only by the GIL holder. */
+static _Atomic int64_t gc_ncollections;
 
 static Obj *head_obj(GCHead *h) { return (Obj *)(h + 1); }
 
@@ -220,7 +222,9 @@ int64_t gc_collect(TState *ts) {
   delete_garbage(st, &unreachable);
 
   gc_pending_allocs = 0;
-  gc_ncollections++;
+  atomic_store_explicit(&gc_ncollections,
+                        atomic_load_explicit(&gc_ncollections, memory_order_relaxed) + 1,
+                        memory_order_relaxed);
   st->collecting = false;
   return found;
 }
@@ -243,5 +247,5 @@ bool gc_is_enabled(TState *ts) {
 }
 
 int64_t gc_collections(void) {
-  return gc_ncollections;
+  return atomic_load_explicit(&gc_ncollections, memory_order_relaxed);
 }

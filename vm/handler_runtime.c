@@ -14,7 +14,16 @@
  * A watchdog thread interrupts handlers that run past the timeout: it sets
  * the worker's pending async exception (TimeoutError), which the
  * interpreter raises at its next eval-breaker check; the client gets 503.
+ *
+ * Observability: each response carries the request's GIL wait, GIL held and
+ * I/O time (the growth of the worker's own GIL counters over the request,
+ * exact); write_metrics serves the GIL's and the VM's counters
+ * (runtime_metrics.c) and the load ratios of a once-a-second sampler
+ * (gil_load.c); trace_start/trace_stop record the GIL timeline (gil.c) and
+ * turn it into Chrome trace-event JSON (gil_trace.c), with each worker's
+ * running slices labelled by the route it serves.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +31,12 @@
 #include <time.h>
 
 #include "code.h"
+#include "gil_load.h"
+#include "gil_trace.h"
 #include "gild_vm.h"
 #include "handler.h"
 #include "objimpl.h"
+#include "runtime_metrics.h"
 #include "vm.h"
 #include "vm_gil.h"
 
@@ -52,12 +64,21 @@ typedef struct runtime {
   pthread_mutex_t wd_mu;
   pthread_cond_t wd_cond;
   bool stopping;
+  int nworkers;         /* from the configuration, for the wait ratio */
+  gil_load *load;       /* the held/wait ratio sampler */
+  /* Route names interned for the timeline's labels: a trace keeps pointers
+   * to them, so they live until unload. */
+  pthread_mutex_t labels_mu;
+  char **labels;
+  size_t nlabels, labels_cap;
 } runtime;
 
 typedef struct worker {
   runtime *rt;
   TState *ts;
   int index;
+  const char *label; /* interned route of the last request, see worker_label */
+  size_t label_len;
 } worker;
 
 static uint64_t now_ns(void) { return gil_now_ns(); }
@@ -127,6 +148,43 @@ static void request_end(runtime *rt, worker *w) {
    * request on this worker. */
   atomic_fetch_and(&w->ts->pending, ~(uint32_t)EB_ASYNC_EXC);
   pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- route labels for the GIL timeline --------------------------------------- */
+
+static const char *intern_label(runtime *rt, gild_str s) {
+  const char *found = NULL;
+  pthread_mutex_lock(&rt->labels_mu);
+  for (size_t i = 0; i < rt->nlabels && !found; i++)
+    if (strlen(rt->labels[i]) == s.len && memcmp(rt->labels[i], s.ptr, s.len) == 0) found = rt->labels[i];
+  if (!found && rt->nlabels == rt->labels_cap) {
+    size_t cap = rt->labels_cap ? rt->labels_cap * 2 : 16;
+    char **nl = realloc(rt->labels, cap * sizeof *nl);
+    if (nl) {
+      rt->labels = nl;
+      rt->labels_cap = cap;
+    }
+  }
+  if (!found && rt->nlabels < rt->labels_cap) {
+    char *copy = strndup(s.ptr ? s.ptr : "", s.len);
+    if (copy) found = rt->labels[rt->nlabels++] = copy;
+  }
+  pthread_mutex_unlock(&rt->labels_mu);
+  return found;
+}
+
+/* The worker's label for this request. Routes are few and a worker mostly
+ * serves the same ones, so a comparison with the last one avoids the
+ * shared table (and its lock) on almost every request. */
+static const char *worker_label(worker *w, gild_str route) {
+  if (w->label && w->label_len == route.len && memcmp(w->label, route.ptr, route.len) == 0)
+    return w->label;
+  const char *l = intern_label(w->rt, route);
+  if (l) {
+    w->label = l;
+    w->label_len = route.len;
+  }
+  return l;
 }
 
 /* ---- the Request object ---------------------------------------------------------- */
@@ -440,6 +498,7 @@ static int rt_configure(void *ctx, const gild_runtime_config *rc, char *err, siz
   snprintf(rt->policy, sizeof rt->policy, "%s", gil_policy_name(p));
   rt->switch_interval = rc->switch_interval > 0 ? rc->switch_interval : 0.005;
   rt->timeout_ns = (rc->handler_timeout_ms ? rc->handler_timeout_ms : 30000) * 1000000ull;
+  rt->nworkers = rc->threads;
   if (rc->threads > MAX_WORKERS) {
     snprintf(err, errlen, "at most %d worker threads", MAX_WORKERS);
     return GILD_EINVAL;
@@ -494,6 +553,8 @@ static int rt_load(void *ctx, const char *dir, char *err, size_t errlen) {
   pthread_condattr_destroy(&attr);
   for (int i = 0; i < MAX_WORKERS; i++) pthread_mutex_init(&rt->slots[i].mu, NULL);
   if (pthread_create(&rt->watchdog, NULL, watchdog_main, rt) == 0) rt->watchdog_running = true;
+  /* Without the sampler there are no ratios; everything else still works. */
+  rt->load = gil_load_start(rt->in->gil, rt->nworkers);
   return rt->handlers ? 0 : GILD_ENOMEM;
 }
 
@@ -585,6 +646,16 @@ static void rt_handle(void *ctx, void *tstate, const gild_request *req, gild_res
   runtime *rt = ctx;
   worker *w = tstate;
   TState *ts = w->ts;
+  gil_thread *gt = ts->gil_thread;
+  gil_thread_set_label(gt, worker_label(w, req->route));
+  /* The request's GIL figures are the growth of this thread's own
+   * counters, which only this thread writes: read before the first take
+   * and after the last drop, they are exact, and the requests' figures add
+   * up to the counters. The wait of the first take and the hold up to the
+   * final drop belong to the request. */
+  uint64_t wait0 = atomic_load_explicit(&gt->stats.wait_ns, memory_order_relaxed);
+  uint64_t held0 = atomic_load_explicit(&gt->stats.held_ns, memory_order_relaxed);
+  uint64_t io0 = atomic_load_explicit(&gt->stats.io_ns, memory_order_relaxed);
   vm_gil_acquire(ts);
   request_begin(rt, w);
   Obj *r = request_new(ts, req);
@@ -607,10 +678,55 @@ static void rt_handle(void *ctx, void *tstate, const gild_request *req, gild_res
     obj_decref(r);
   }
   vm_gil_release(ts, GIL_RELEASE_DONE);
+  gild_timing timing = {
+      .gil_wait_ns = atomic_load_explicit(&gt->stats.wait_ns, memory_order_relaxed) - wait0,
+      .gil_held_ns = atomic_load_explicit(&gt->stats.held_ns, memory_order_relaxed) - held0,
+      .io_ns = atomic_load_explicit(&gt->stats.io_ns, memory_order_relaxed) - io0,
+      .worker = w->index,
+  };
+  gild_response_set_timing(resp, &timing);
+}
+
+/* ---- metrics and the timeline (loop thread; never the GIL) --------------------- */
+
+static void rt_write_metrics(void *ctx, gild_buf *out) {
+  runtime *rt = ctx;
+  runtime_metrics_write(rt->in ? rt->in->gil : NULL, rt->load, out);
+}
+
+static int rt_trace_start(void *ctx) {
+  runtime *rt = ctx;
+  if (!rt->in || !rt->in->gil) return GILD_EINVAL;
+  int rc = gil_trace_start(rt->in->gil, GIL_TRACE_DEFAULT_EVENTS);
+  return rc == 0 ? 0 : rc == -ENOMEM ? GILD_ENOMEM : GILD_EINVAL;
+}
+
+static void rt_trace_stop(void *ctx, gild_buf *json) {
+  runtime *rt = ctx;
+  gil_trace tr;
+  if (!rt->in || !rt->in->gil || gil_trace_stop(rt->in->gil, &tr) < 0) {
+    static const char empty[] = "{\"traceEvents\": [], \"displayTimeUnit\": \"ms\"}\n";
+    gild_buf_append(json, empty, sizeof empty - 1);
+    return;
+  }
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) {
+    json->oom = 1;
+  } else {
+    if (gil_trace_write_json(&tr, "gild", f) < 0) json->oom = 1;
+    if (fclose(f) == 0 && !json->oom) gild_buf_append(json, text, len);
+    else json->oom = 1;
+  }
+  free(text);
+  gil_trace_release(&tr);
 }
 
 static void rt_unload(void *ctx) {
   runtime *rt = ctx;
+  gil_load_stop(rt->load);
+  rt->load = NULL;
   if (rt->watchdog_running) {
     pthread_mutex_lock(&rt->wd_mu);
     rt->stopping = true;
@@ -631,6 +747,10 @@ static void rt_unload(void *ctx) {
   }
   free(rt->dir);
   rt->dir = NULL;
+  for (size_t i = 0; i < rt->nlabels; i++) free(rt->labels[i]);
+  free(rt->labels);
+  rt->labels = NULL;
+  rt->nlabels = rt->labels_cap = 0;
 }
 
 gild_handler_ops *gild_vm_runtime_new(void) {
@@ -649,7 +769,11 @@ gild_handler_ops *gild_vm_runtime_new(void) {
   ops->thread_stop = rt_thread_stop;
   ops->handle = rt_handle;
   ops->unload = rt_unload;
+  ops->write_metrics = rt_write_metrics;
+  ops->trace_start = rt_trace_start;
+  ops->trace_stop = rt_trace_stop;
   ops->ctx = rt;
+  pthread_mutex_init(&rt->labels_mu, NULL);
   return ops;
 }
 
@@ -657,6 +781,7 @@ void gild_vm_runtime_free(gild_handler_ops *ops) {
   if (!ops) return;
   runtime *rt = ops->ctx;
   if (rt && rt->in) rt_unload(rt);
+  if (rt) pthread_mutex_destroy(&rt->labels_mu);
   free(rt);
   free(ops);
 }
