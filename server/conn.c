@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "response.h"
 
 #define CONN_LINGER_MS 2000
@@ -36,6 +37,8 @@
 enum { PHASE_IDLE, PHASE_HEADERS, PHASE_BODY };
 enum { REQ_PARSING, REQ_QUEUED, REQ_DONE };
 enum { CB_NONE, CB_FIELD, CB_VALUE };
+/* Endpoints the loop thread answers itself, never through the pool. */
+enum { BUILTIN_NONE, BUILTIN_HEALTHZ, BUILTIN_METRICS, BUILTIN_DASHBOARD, BUILTIN_TRACE };
 
 typedef struct req_hdr {
   size_t name_off, name_len, value_off, value_len;
@@ -67,9 +70,12 @@ typedef struct conn_req {
   const char *method;  /* static string from http_method_str */
   const char *route;   /* pattern in the router, lives as long as the server */
   void *handler;
-  unsigned keep_alive : 1, is_head : 1, http10 : 1, want_continue : 1, healthz : 1;
+  unsigned keep_alive : 1, is_head : 1, http10 : 1, want_continue : 1;
+  unsigned builtin : 3;
+  int mroute;          /* the metrics' route slot, GILD_METRICS_NO_ROUTE */
   int err_status;      /* answered by the loop with this status */
-  char extra[160];     /* extra head lines for loop answers (Allow, Retry-After) */
+  const char *err_reason; /* why the server answered an error itself (metrics) */
+  char extra[160];     /* extra head lines: Allow, Retry-After, Server-Timing */
   uint64_t start_ns;
 
   gild_request req;
@@ -229,10 +235,32 @@ static int req_build(conn_req *r) {
   return 0;
 }
 
+/* The reason label of gild_http_errors_total for an error the server
+ * answers itself; call sites with a more precise reason set r->err_reason
+ * first. A 503 without one is an allocation that failed. */
+static const char *req_error_reason(int status) {
+  switch (status) {
+  case 400: return "bad_request";
+  case 404: return "not_found";
+  case 405: return "method_not_allowed";
+  case 408: return "timeout";
+  case 409: return "conflict";
+  case 413: return "body_too_large";
+  case 414: return "url_too_long";
+  case 431: return "header_too_large";
+  case 500: return "handler_error";
+  case 503: return "out_of_memory";
+  case 505: return "version_not_supported";
+  default: return "other";
+  }
+}
+
 /* An answer made on the loop thread: an error page, with extra head lines
  * already in r->extra. */
 static void req_set_error(conn_req *r, int status) {
   r->err_status = status;
+  if (r->err_reason == NULL)
+    r->err_reason = req_error_reason(status);
   if (gild_resp_set_error(&r->resp, status) != 0)
     r->resp.oom = 1;
   r->state = REQ_DONE;
@@ -591,13 +619,33 @@ static int conn_route(gild_conn *c, conn_req *r) {
   r->dpath_len = (size_t)dl;
   r->arena_len = r->dpath_off + r->dpath_len;
 
-  /* The liveness check never reaches the pool: it must answer while every
-   * worker is busy. */
-  if (s->cfg->healthz_path && (strcmp(r->method, "GET") == 0 || r->is_head) &&
-      r->path_len == s->healthz_len &&
-      memcmp(r->arena + r->path_off, s->cfg->healthz_path, s->healthz_len) == 0) {
-    r->healthz = 1;
-    return 0;
+  /* The liveness check, the metrics and the GIL's debug endpoints never
+   * reach the pool: they must answer while every worker is busy. */
+  if (strcmp(r->method, "GET") == 0 || r->is_head) {
+    const char *path = r->arena + r->path_off;
+    const char *bpath = NULL;
+    if (s->cfg->healthz_path && r->path_len == s->healthz_len &&
+        memcmp(path, s->cfg->healthz_path, s->healthz_len) == 0) {
+      r->builtin = BUILTIN_HEALTHZ;
+      bpath = s->cfg->healthz_path;
+    } else if (s->cfg->metrics_path && r->path_len == s->metrics_len &&
+               memcmp(path, s->cfg->metrics_path, s->metrics_len) == 0) {
+      r->builtin = BUILTIN_METRICS;
+      bpath = s->cfg->metrics_path;
+    } else if (s->cfg->dashboard_path && r->path_len == s->dashboard_len &&
+               memcmp(path, s->cfg->dashboard_path, s->dashboard_len) == 0) {
+      r->builtin = BUILTIN_DASHBOARD;
+      bpath = s->cfg->dashboard_path;
+    } else if (s->cfg->trace_path && r->path_len == s->trace_len &&
+               memcmp(path, s->cfg->trace_path, s->trace_len) == 0) {
+      r->builtin = BUILTIN_TRACE;
+      bpath = s->cfg->trace_path;
+    }
+    if (bpath != NULL) {
+      if (s->metrics)
+        r->mroute = gild_metrics_builtin(s->metrics, bpath);
+      return 0;
+    }
   }
 
   switch (gild_router_match(s->router, r->method, strlen(r->method), r->arena + r->path_off,
@@ -614,6 +662,8 @@ static int conn_route(gild_conn *c, conn_req *r) {
   }
   r->route = m->pattern;
   r->handler = m->handler;
+  if (s->metrics)
+    r->mroute = gild_metrics_route(s->metrics, m->route_index);
   for (i = 0; i < m->n_params; i++) {
     r->params[i].name_off = req_arena_add(r, m->params[i].name.ptr, m->params[i].name.len, 0);
     r->params[i].name_len = m->params[i].name.len;
@@ -703,12 +753,108 @@ static int conn_on_body(http_parser *p, const char *at, size_t len) {
   return 0;
 }
 
+/* A trace ended: its request answers like one back from the pool. */
+static void conn_trace_done(void *req, gild_buf *json) {
+  conn_req *r = req;
+  static const char ct[] = "application/json";
+  gild_response *resp = &r->resp;
+  if (json->oom) {
+    r->err_reason = "out_of_memory";
+    req_set_error(r, 500);
+  } else if (gild_response_add_header(resp, "Content-Type", 12, ct, sizeof(ct) - 1) != 0 ||
+             gild_response_add_header(resp, "Cache-Control", 13, "no-store", 8) != 0) {
+    resp->oom = 1;
+  } else {
+    /* Hand the JSON over instead of copying what may be megabytes. */
+    free(resp->body);
+    resp->body = json->data;
+    resp->body_len = json->len;
+    resp->body_cap = json->cap;
+    json->data = NULL;
+  }
+  gild_conn_task_done(&r->task, r->srv);
+}
+
+/* Answers a built-in endpoint on the loop thread. Returns 0 when the
+ * answer is ready, 1 when it comes later (a trace recording). */
+static int conn_builtin(gild_conn *c, conn_req *r) {
+  gild_server *s = c->srv;
+  gild_response *resp = &r->resp;
+  static const char tp[] = "text/plain; charset=utf-8";
+  switch (r->builtin) {
+  case BUILTIN_HEALTHZ: {
+    static const char ok[] = "ok\n";
+    if (gild_response_add_header(resp, "Content-Type", 12, tp, sizeof(tp) - 1) != 0 ||
+        gild_response_set_body(resp, ok, sizeof(ok) - 1) != 0)
+      resp->oom = 1;
+    return 0;
+  }
+  case BUILTIN_METRICS: {
+    static const char ct[] = "text/plain; version=0.0.4; charset=utf-8";
+    gild_buf b;
+    gild_metrics_gauges g;
+    g.connections_open = s->n_conns;
+    g.queue_depth = gild_pool_depth(s->pool);
+    g.in_flight = s->inflight;
+    gild_buf_init(&b);
+    /* Counters of the loop thread first, then the runtime's: read from
+     * atomics, never the GIL, so this answers while every worker is busy. */
+    if (s->metrics)
+      gild_metrics_write(s->metrics, &g, &b);
+    if (s->ops->write_metrics)
+      s->ops->write_metrics(s->ops->ctx, &b);
+    if (b.oom ||
+        gild_response_add_header(resp, "Content-Type", 12, ct, sizeof(ct) - 1) != 0 ||
+        gild_response_add_header(resp, "Cache-Control", 13, "no-store", 8) != 0) {
+      resp->oom = 1;
+      gild_buf_free(&b);
+      return 0;
+    }
+    free(resp->body);
+    resp->body = b.data;
+    resp->body_len = b.len;
+    resp->body_cap = b.cap;
+    return 0;
+  }
+  case BUILTIN_DASHBOARD: {
+    static const char ct[] = "text/html; charset=utf-8";
+    const unsigned char *page;
+    size_t len;
+    gild_debug_dashboard(&page, &len);
+    if (gild_response_add_header(resp, "Content-Type", 12, ct, sizeof(ct) - 1) != 0 ||
+        gild_response_add_header(resp, "Cache-Control", 13, "no-store", 8) != 0 ||
+        gild_response_set_body(resp, page, len) != 0)
+      resp->oom = 1;
+    return 0;
+  }
+  case BUILTIN_TRACE: {
+    char why[160];
+    int status = gild_trace_begin(&s->trace, r->arena + r->query_off, r->query_len, r,
+                                  conn_trace_done, why, sizeof(why));
+    if (status == 0) {
+      /* Waits like a request at a worker: an orphan if the client goes. */
+      r->state = REQ_QUEUED;
+      s->inflight++;
+      return 1;
+    }
+    if (status == 404)
+      r->err_reason = "no_tracer";
+    else if (status == 409)
+      r->err_reason = "trace_running";
+    req_set_error(r, status);
+    if (status == 400 && gild_response_set_body(resp, why, strlen(why)) != 0)
+      resp->oom = 1;
+    return 0;
+  }
+  default:
+    return 0;
+  }
+}
+
 static int conn_on_message_complete(http_parser *p) {
   gild_conn *c = p->data;
   gild_server *s = c->srv;
   conn_req *r = c->cur;
-  static const char ok[] = "ok\n";
-  static const char tp[] = "text/plain; charset=utf-8";
 
   c->cur = NULL;
   c->phase = PHASE_IDLE;
@@ -717,20 +863,22 @@ static int conn_on_message_complete(http_parser *p) {
   if (r->err_status) {
     r->body_len = 0;
     req_set_error(r, r->err_status);
-  } else if (r->healthz) {
-    if (gild_response_add_header(&r->resp, "Content-Type", 12, tp, sizeof(tp) - 1) != 0 ||
-        gild_response_set_body(&r->resp, ok, sizeof(ok) - 1) != 0)
-      r->resp.oom = 1;
-    r->state = REQ_DONE;
+  } else if (r->builtin) {
+    if (conn_builtin(c, r) == 0)
+      r->state = REQ_DONE;
   } else if (req_build(r) != 0) {
     req_set_error(r, 503);
-  } else if (gild_pool_submit(s->pool, &r->task) != 0) {
-    /* Queue full: refuse at once rather than let latency pile up. */
-    snprintf(r->extra, sizeof(r->extra), "Retry-After: %d\r\n", s->cfg->retry_after_s);
-    req_set_error(r, 503);
   } else {
-    r->state = REQ_QUEUED;
-    s->inflight++;
+    r->task.queued_ns = s->metrics ? uv_hrtime() : 0;
+    if (gild_pool_submit(s->pool, &r->task) != 0) {
+      /* Queue full: refuse at once rather than let latency pile up. */
+      snprintf(r->extra, sizeof(r->extra), "Retry-After: %d\r\n", s->cfg->retry_after_s);
+      r->err_reason = "queue_full";
+      req_set_error(r, 503);
+    } else {
+      r->state = REQ_QUEUED;
+      s->inflight++;
+    }
   }
   conn_slot_append(c, r);
   /* Stop parsing after a request that ends the connection, and when the
@@ -931,9 +1079,19 @@ static void conn_on_write(uv_write_t *w, int status) {
   conn_after_write(w->data, status);
 }
 
+/* Accounts one response as it is written: metrics, then the access log.
+ * Both read the same clock, so their durations agree. */
 static void conn_log_access(gild_conn *c, conn_req *r, uint64_t bytes) {
   gild_server *s = c->srv;
   gild_access_entry e;
+  const gild_timing *timing = r->resp.has_timing ? &r->resp.timing : NULL;
+  uint64_t now = uv_hrtime();
+  if (s->metrics) {
+    gild_metrics_response(s->metrics, r->mroute, r->method, r->resp.status, now - r->start_ns,
+                          timing);
+    if (r->err_reason)
+      gild_metrics_error(s->metrics, r->resp.status, r->err_reason);
+  }
   if (s->log == NULL)
     return;
   e.remote = c->remote;
@@ -943,8 +1101,8 @@ static void conn_log_access(gild_conn *c, conn_req *r, uint64_t bytes) {
   e.path_len = r->url_len ? r->url_len : 1;
   e.status = r->resp.status;
   e.bytes = bytes;
-  e.duration_s = (double)(uv_hrtime() - r->start_ns) / 1e9;
-  gild_log_access(s->log, &e);
+  e.duration_s = (double)(now - r->start_ns) / 1e9;
+  gild_log_access_timed(s->log, &e, timing);
 }
 
 /* Writes every answer that is ready at the head of the slot list, in one
@@ -969,12 +1127,23 @@ static void conn_flush(gild_conn *c) {
     last = c->slots_head == NULL && c->cur == NULL;
     if (last && (s->draining || c->no_more))
       r->keep_alive = 0;
-    if (r->resp.oom)
+    if (r->resp.oom) {
+      r->err_reason = "out_of_memory";
       req_set_error(r, 500);
+    }
     o.date = s->date;
     o.keep_alive = r->keep_alive;
     o.http10 = r->http10;
     o.extra = r->extra[0] ? r->extra : NULL;
+    if (s->cfg->server_timing && r->resp.has_timing) {
+      /* Only handler answers carry a timing, and those have no extra
+       * lines of the loop's (r->extra), so the line can stand in. */
+      char *at = r->extra + strlen(r->extra);
+      if (sizeof(r->extra) - (size_t)(at - r->extra) >= GILD_SERVER_TIMING_MAX) {
+        gild_resp_server_timing(at, &r->resp.timing);
+        o.extra = r->extra;
+      }
+    }
     if (gild_resp_serialize_head(&r->resp, &o, &r->head, &head_len) != 0) {
       req_free(r);
       gild_conn_close(c);
@@ -1053,6 +1222,8 @@ void gild_conn_task_done(gild_pool_task *t, void *arg) {
   conn_req *r = (conn_req *)t;
   gild_conn *c = r->conn;
   s->inflight--;
+  if (s->metrics && t->queued_ns != 0 && t->taken_ns >= t->queued_ns)
+    gild_metrics_queue_wait(s->metrics, t->taken_ns - t->queued_ns);
   if (c == NULL) {
     req_free(r);
     gild_server_check_drained(s);
@@ -1107,6 +1278,8 @@ void gild_conn_accept(gild_server *s) {
                      s->date, s->cfg->retry_after_s);
     uv_tcp_t *t = malloc(sizeof(*t));
     uv_buf_t b = uv_buf_init(busy, (unsigned)n);
+    if (s->metrics)
+      gild_metrics_error(s->metrics, 503, "connection_limit");
     if (t == NULL || n < 0 || (size_t)n >= sizeof(busy)) {
       free(t);
       return;
@@ -1130,6 +1303,8 @@ void gild_conn_accept(gild_server *s) {
     s->conns->prev = c;
   s->conns = c;
   s->n_conns++;
+  if (s->metrics)
+    gild_metrics_accepted(s->metrics);
   if (uv_accept((uv_stream_t *)&s->listener, (uv_stream_t *)&c->tcp) != 0) {
     gild_conn_close(c);
     return;

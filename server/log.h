@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "config.h"
+#include "handler.h"
 
 typedef struct gild_log gild_log;
 
@@ -28,5 +29,8 @@ typedef struct gild_access_entry {
 } gild_access_entry;
 
 void gild_log_access(gild_log *l, const gild_access_entry *e);
+/* The same line with the runtime's GIL wait, GIL held and I/O figures
+ * appended (`timing` NULL: as gild_log_access). */
+void gild_log_access_timed(gild_log *l, const gild_access_entry *e, const gild_timing *timing);
 
 #endif

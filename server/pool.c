@@ -129,6 +129,8 @@ static void *pool_worker_main(void *arg) {
     }
     pthread_mutex_unlock(&p->mu);
 
+    if (t->queued_ns != 0)
+      t->taken_ns = uv_hrtime();
     ops->handle(ops->ctx, tstate, t->req, t->resp);
     if (pool_push_done(p, t) != 0)
       return NULL;
@@ -286,6 +288,10 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   }
   *out = p;
   return 0;
+}
+
+size_t gild_pool_depth(const gild_pool *p) {
+  return atomic_load_explicit(&p->q_n, memory_order_relaxed) + p->batch_n;
 }
 
 int gild_pool_full(const gild_pool *p) {

@@ -35,6 +35,10 @@ typedef struct gild_pool_task {
   struct gild_pool_task *next;
   const gild_request *req;
   gild_response *resp;
+  /* For the queue-wait metric: the submitter sets queued_ns (uv_hrtime);
+   * when it is not 0 the worker sets taken_ns as it takes the task. Read
+   * by the loop after the task came back (the done list's mutex orders). */
+  uint64_t queued_ns, taken_ns;
 } gild_pool_task;
 
 /* Called on the loop thread for each finished task, in completion order. */
@@ -49,6 +53,8 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
 /* Loop thread. Returns GILD_ENOMEM (nothing queued) when the queue is full:
  * the caller answers 503 at once. */
 int gild_pool_submit(gild_pool *p, gild_pool_task *t);
+/* Loop thread: tasks submitted and not yet taken by a worker. */
+size_t gild_pool_depth(const gild_pool *p);
 /* Loop thread: whether one more task would be refused. */
 int gild_pool_full(const gild_pool *p);
 /* Loop thread, after the drain: stops the workers after their current task

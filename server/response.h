@@ -53,13 +53,15 @@ typedef struct gild_head_opts {
   int keep_alive;      /* 0: "Connection: close" */
   int http10;          /* 1.0 client kept alive: "Connection: keep-alive" */
   const char *extra;   /* extra serialized header lines, or NULL */
-  /* When set, a "Server-Timing: gil-wait;dur=.., gil;dur=.., io;dur=.."
-   * line (milliseconds, 2 decimals) is written from it. */
-  const gild_timing *timing;
 } gild_head_opts;
 
-/* Longest Server-Timing line gild_resp_serialize_head may write. */
+/* Room for the longest Server-Timing line, its NUL included. */
 #define GILD_SERVER_TIMING_MAX 128
+
+/* Writes "Server-Timing: gil-wait;dur=0.41, gil;dur=1.20, io;dur=10.05\r\n"
+ * (milliseconds, 2 decimals) and a NUL into out (GILD_SERVER_TIMING_MAX
+ * bytes); returns the length without the NUL. */
+size_t gild_resp_server_timing(char *out, const gild_timing *t);
 
 /* Writes "D.DD" (milliseconds, rounded to 2 decimals) for `ns` into out,
  * which holds at least 24 bytes; returns the length. No snprintf: this

@@ -67,6 +67,7 @@ static void server_finish(gild_server *s) {
   uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
   uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
   uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
+  gild_trace_close(&s->trace);
   s->handles_ready = 0;
   gild_log_error(s->log, GILD_LOG_INFO, "stopped");
 }
@@ -83,6 +84,7 @@ void gild_server_check_drained(gild_server *s) {
 static void server_force(gild_server *s) {
   gild_conn *c;
   s->forced = 1;
+  gild_trace_finish(&s->trace);
   gild_log_error(s->log, GILD_LOG_WARN,
                  "drain: closing %zu connection(s) with %llu request(s) unfinished", s->n_conns,
                  (unsigned long long)s->inflight);
@@ -113,6 +115,9 @@ static void server_on_signal(uv_signal_t *h, int signum) {
     s->listening = 0;
   }
   uv_timer_start(&s->drain_timer, server_on_drain_timeout, s->cfg->drain_timeout_ms, 0);
+  /* A trace in progress answers with what it has rather than hold the
+   * drain up for its remaining seconds. */
+  gild_trace_finish(&s->trace);
   for (c = s->conns; c != NULL; c = gild_conn_next(c))
     gild_conn_drain(c);
   gild_server_check_drained(s);
@@ -226,6 +231,16 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
   s->ops = ops;
   s->log = log;
   s->healthz_len = cfg->healthz_path ? strlen(cfg->healthz_path) : 0;
+  s->metrics_len = cfg->metrics_path ? strlen(cfg->metrics_path) : 0;
+  s->dashboard_len = cfg->dashboard_path ? strlen(cfg->dashboard_path) : 0;
+  s->trace_len = cfg->trace_path ? strlen(cfg->trace_path) : 0;
+  /* Without the endpoint nobody could read the counters: keep none, and
+   * spend nothing on them per request. */
+  if (cfg->metrics_path && gild_metrics_create(&s->metrics, cfg) != 0) {
+    snprintf(err, errlen, "out of memory");
+    free(s);
+    return GILD_ENOMEM;
+  }
   server_update_date(s);
   rc = gild_router_build(&s->router, cfg->routes, cfg->n_routes, err, errlen);
   /* gild_main leaves configuring and loading the runtime to the server,
@@ -250,6 +265,7 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
     uv_signal_init(&s->loop, &s->sigterm);
     uv_signal_init(&s->loop, &s->sigint);
     s->date_timer.data = s->drain_timer.data = s->sigterm.data = s->sigint.data = s;
+    gild_trace_init(&s->trace, &s->loop, ops, cfg->trace_max_seconds);
     s->handles_ready = 1;
     rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size, ops,
                           gild_conn_task_done, s, err, errlen);
@@ -303,6 +319,7 @@ void gild_server_free(gild_server *s) {
       uv_close((uv_handle_t *)&s->drain_timer, server_on_handle_closed);
       uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
       uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
+      gild_trace_close(&s->trace);
       s->handles_ready = 0;
     }
     /* Lets every close callback run before the loop goes away. */
@@ -314,6 +331,7 @@ void gild_server_free(gild_server *s) {
   if (s->pool && gild_pool_abandoned(s->pool))
     return;
   gild_pool_free(s->pool);
+  gild_metrics_free(s->metrics);
   if (s->loaded && s->ops->unload)
     s->ops->unload(s->ops->ctx);
   if (s->router)

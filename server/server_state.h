@@ -9,8 +9,10 @@
 #include <stdint.h>
 #include <uv.h>
 #include "config.h"
+#include "debug.h"
 #include "handler.h"
 #include "log.h"
+#include "metrics.h"
 #include "pool.h"
 #include "response.h"
 #include "router.h"
@@ -24,6 +26,8 @@ struct gild_server {
   gild_log *log;
   gild_router *router;
   gild_pool *pool;
+  gild_metrics *metrics;   /* NULL when the metrics endpoint is off */
+  gild_trace trace;        /* GET /debug/gil/trace; trace.ready once set up */
 
   uv_loop_t loop;
   uv_tcp_t listener;
@@ -33,7 +37,7 @@ struct gild_server {
   int loop_ready, listening, handles_ready, loaded;
 
   char date[GILD_HTTP_DATE_LEN + 1]; /* refreshed once a second */
-  size_t healthz_len;
+  size_t healthz_len, metrics_len, dashboard_len, trace_len;
 
   gild_conn *conns;        /* all open connections, for the drain */
   size_t n_conns;
