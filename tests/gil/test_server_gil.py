@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The GIL under the real server: the real `gild` on tests/handlers/t4.json
+"""The GIL under the real server: the real `gild` on tests/handlers/t4_gil.json
 (handlers in tests/handlers/t4.py) over HTTP on 127.0.0.1, observed through
 /metrics (gild_gil_switches_total, gild_gil_acquisitions_total,
 gild_route_gil_held_seconds_total, gild_route_io_seconds_total) and the
@@ -30,7 +30,8 @@ sys.path.insert(0, os.path.join(SRC, "tests", "integration"))
 import gildtest as gt  # noqa: E402
 from gildtest import Failure, check, eq  # noqa: E402
 
-CONFIG = os.path.join(SRC, "tests", "handlers", "t4.json")
+# t4.json with a 30 s handler timeout: two shared 0.5 s requests take ~1 s each
+CONFIG = os.path.join(SRC, "tests", "handlers", "t4_gil.json")
 SWITCH_INTERVAL = 0.005   # gil.switch_interval in t4.json
 POLICIES = ("cpython", "fifo", "io-priority", "legacy")
 
