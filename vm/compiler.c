@@ -1170,7 +1170,7 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
   JumpRef suppress = emit_jump(c, OP_POP_JUMP_IF_TRUE);
   emit(c, OP_RERAISE, 0);
   patch_here(c, suppress);
-  u->depth = d + 3;
+  u->depth = d + 2; /* [exit, prev, exc] */
   u->cur_handler = outer;
   emit(c, OP_POP_TOP, 0);
   emit(c, OP_POP_EXCEPT, 0);
@@ -1180,7 +1180,10 @@ static void compile_with_items(Compiler *c, Node *n, int item) {
   emit(c, OP_POP_EXCEPT_RERAISE, 0);
   patch_here(c, end);
   patch_here(c, end2);
-  u->depth = d;
+  /* d counts the exit slot, which WITH_EXIT (or the suppress path) popped:
+   * one more here would make every later handler in this code keep a
+   * stale stack slot and release it twice. */
+  u->depth = d - 1;
 }
 
 static void compile_import(Compiler *c, Node *n) {
@@ -1213,8 +1216,24 @@ static void compile_import_from(Compiler *c, Node *n) {
   emit(c, OP_POP_TOP, 0);
 }
 
+static void compile_stmt_body(Compiler *c, Node *n);
+
+/* Every statement leaves the value stack as it found it. The handler depths
+ * in the exception table come from this static count, so a wrong count is
+ * a double release at run time: refuse to produce such code. */
 static void compile_stmt(Compiler *c, Node *n) {
   if (c->failed) return;
+  int depth = c->u->depth;
+  compile_stmt_body(c, n);
+  if (!c->failed && c->u->depth != depth) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "internal compiler error: stack depth %d after a statement, expected %d",
+             c->u->depth, depth);
+    cerror(c, n, false, msg);
+  }
+}
+
+static void compile_stmt_body(Compiler *c, Node *n) {
   Unit *u = c->u;
   u->line = n->line;
   switch (n->kind) {
