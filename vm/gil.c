@@ -58,7 +58,8 @@
  * at every read): time waited, time held, acquisitions, switches to a
  * different thread, drop requests set, releases by reason, longest hold,
  * wait and hold histograms; the lock keeps a handoff histogram (a drop by
- * one thread to the next holder running) and the number of waiters.
+ * one thread to the next holder running, counted only when that holder was
+ * already waiting at the drop) and the number of waiters.
  *
  * Timeline. While a trace runs (gil_trace_start .. gil_trace_stop), every
  * state change (wants, running, io, idle, and leaving) is appended to one
@@ -504,8 +505,11 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now) {
   atomic_store_explicit(&g->holder_interactive, t->interactive, RELAXED);
   if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
     stat_add(&s->switches, 1);
+    /* A handoff is a drop while we were already waiting, to us running.
+     * If the GIL lay free before we asked (t0 > dropped), the gap was idle
+     * time, not hand-over latency, and is not counted. */
     uint64_t dropped = atomic_load_explicit(&g->last_drop_ns, RELAXED);
-    if (dropped && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
+    if (dropped && dropped >= t0 && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
     atomic_fetch_add(&g->switch_number, 1);
     atomic_store(&g->last_holder, t); /* seq_cst: pairs with switch_waiters below */
     if (atomic_load(&g->switch_waiters) > 0) {

@@ -5,6 +5,7 @@
  * the GIL's own state (waiters counted, flags), never on sleeps; long switch
  * intervals make the interval rule impossible where a test checks another.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -288,6 +289,76 @@ static void test_counters_exact(void) {
   }
 }
 
+/* 8. The timeline: every state change while tracing, with the holder's
+ * label and the counters' own timestamps, so the running slices add up to
+ * the held time exactly; nothing is recorded when no trace runs; a full
+ * buffer drops and counts. */
+static void test_trace_exact(void) {
+  scenario *s = scenario_new(GIL_POLICY_CPYTHON, 0.005);
+  gil_trace tr;
+  CHECK(gil_trace_stop(s->g, &tr) < 0, "stop without a trace");
+  gil_take(s->g, &s->th[0]); /* before the trace: not recorded */
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  CHECK(gil_trace_start(s->g, 1000) == 0, "start");
+  CHECK(gil_trace_start(s->g, 1000) == -EBUSY, "a second trace is refused");
+  uint64_t held0 = atomic_load(&s->th[0].stats.held_ns);
+  gil_thread_set_label(&s->th[0], "GET /x");
+  for (int i = 0; i < 10; i++) {
+    gil_take(s->g, &s->th[0]);
+    gil_drop(s->g, &s->th[0], i % 2 ? GIL_RELEASE_IO : GIL_RELEASE_DONE);
+  }
+  uint64_t held = atomic_load(&s->th[0].stats.held_ns) - held0;
+  CHECK(gil_trace_stop(s->g, &tr) == 0, "stop");
+  CHECK(tr.dropped == 0, "dropped %lu", (unsigned long)tr.dropped);
+  /* 3 registered threads' initial states, then wants+running+release x 10. */
+  CHECK(tr.n == 3 + 30, "events %zu", tr.n);
+  uint64_t running = 0, since = 0;
+  int nio = 0;
+  for (size_t i = 3; i < tr.n; i++) {
+    const gil_trace_event *e = &tr.events[i];
+    CHECK(e->thread == s->th[0].id, "thread");
+    CHECK(e->ns >= tr.start_ns && e->ns <= tr.stop_ns, "inside the recording");
+    if (e->state == GIL_STATE_RUNNING) {
+      CHECK(e->label && strcmp(e->label, "GET /x") == 0, "label");
+      since = e->ns;
+    } else if (since) {
+      running += e->ns - since;
+      since = 0;
+    }
+    nio += e->state == GIL_STATE_IO;
+  }
+  CHECK(running == held, "running %lu == held %lu", (unsigned long)running, (unsigned long)held);
+  CHECK(nio == 5, "io events %d", nio);
+  CHECK(tr.nnames > s->th[0].id && strcmp(tr.names[s->th[0].id], s->th[0].name) == 0, "names");
+  gil_trace_release(&tr);
+  /* A full buffer (64 events at least) drops the rest and counts them. */
+  CHECK(gil_trace_start(s->g, 64) == 0, "restart");
+  for (int i = 0; i < 100; i++) {
+    gil_take(s->g, &s->th[1]);
+    gil_drop(s->g, &s->th[1], GIL_RELEASE_DONE);
+  }
+  CHECK(gil_trace_stop(s->g, &tr) == 0, "stop 2");
+  CHECK(tr.n == 64 && tr.n + tr.dropped == 3 + 300, "n %zu dropped %lu", tr.n, (unsigned long)tr.dropped);
+  gil_trace_release(&tr);
+  scenario_free(s);
+}
+
+/* 9. The handoff histogram counts hand-overs to a thread that was waiting
+ * at the drop, not idle gaps between two uncontended holds. */
+static void test_handoff_only_contended(void) {
+  scenario *s = scenario_new(GIL_POLICY_CPYTHON, 0.005);
+  for (int i = 0; i < 10; i++) {
+    gil_take(s->g, &s->th[i % 2]);
+    gil_drop(s->g, &s->th[i % 2], GIL_RELEASE_DONE);
+  }
+  gil_totals t;
+  gil_read_totals(s->g, &t);
+  uint64_t n = 0;
+  for (int i = 0; i <= GIL_HIST_BUCKETS; i++) n += t.handoff_hist[i];
+  CHECK(t.switches == 10 && n == 0, "switches %lu handoffs %lu", (unsigned long)t.switches, (unsigned long)n);
+  scenario_free(s);
+}
+
 int main(void) {
   test_uncontended();
   test_cpython_forced_switch();
@@ -296,6 +367,8 @@ int main(void) {
   test_io_priority_order();
   test_legacy_check_interval();
   test_counters_exact();
+  test_trace_exact();
+  test_handoff_only_contended();
   if (failures) {
     fprintf(stderr, "%d check(s) failed\n", failures);
     return 1;
