@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "code.h"
 #include "compiler.h"
@@ -209,7 +210,9 @@ int gild_vm_main(int argc, char **argv) {
   if (opts.trace_file && gil_trace_start(in->gil, GIL_TRACE_DEFAULT_EVENTS) < 0)
     fputs("gild: --gil-trace: cannot start the GIL trace (out of memory)\n", stderr);
   vm_gil_acquire(ts);
-  list_append(ts, in->argv, v_obj(str_from_cstr(ts, strcmp(filename, "<string>") == 0 ? "-c" : filename)));
+  Obj *arg0 = str_from_cstr(ts, strcmp(filename, "<string>") == 0 ? "-c" : filename);
+  list_append(ts, in->argv, v_obj(arg0));
+  obj_decref(arg0);
   for (int i = argstart; i < argc; i++) {
     Obj *s = str_from_cstr(ts, argv[i]);
     list_append(ts, in->argv, v_obj(s));
@@ -218,16 +221,18 @@ int gild_vm_main(int argc, char **argv) {
   int status = 0;
   CodeObj *co = compile_source(ts, src, len, filename);
   free(src);
-  if (!co) {
-    vm_print_exception(ts);
+  if (!co || dis) {
+    if (co) {
+      code_disassemble(co, stdout);
+      obj_decref(&co->ob);
+    } else {
+      vm_print_exception(ts);
+    }
+    /* the main thread still holds the GIL and its gil_thread */
+    vm_gil_release(ts, GIL_RELEASE_DONE);
+    vm_gil_detach(ts);
     vm_interp_free(in);
-    return 1;
-  }
-  if (dis) {
-    code_disassemble(co, stdout);
-    obj_decref(&co->ob);
-    vm_interp_free(in);
-    return 0;
+    return co ? 0 : 1;
   }
   Obj *main = module_new(ts, "__main__");
   ModuleObj *mo = (ModuleObj *)main;
@@ -254,6 +259,14 @@ int gild_vm_main(int argc, char **argv) {
   if (threading_join_all(ts) < 0) vm_print_exception(ts);
   fflush(stdout);
   if (ferror(stdout)) status = status ? status : 1;
+  if (threading_others_alive()) {
+    /* Daemon threads still run: tearing the interpreter down under them
+     * would free objects they use. Leave holding the GIL, so they stay
+     * frozen, as CPython does at finalisation. */
+    if (opts.stats) print_gil_stats(in);
+    fflush(stderr);
+    _exit(status);
+  }
   obj_decref(&co->ob);
   obj_decref(main);
   vm_gil_release(ts, GIL_RELEASE_DONE);
