@@ -703,7 +703,8 @@ static int conf_special(conf_ctx *x, const char *path, json_t *v) {
     return conf_section(x, path, v, conf_trace);
   }
   if (strcmp(path, "trace.path") == 0) {
-    if (json_is_null(v)) return conf_fail(x, path, "expected a path starting with '/' (write \"trace\": null to turn tracing off)");
+    if (!s || s[0] != '/')
+      return conf_fail(x, path, "expected a path starting with '/' (\"trace\": null turns tracing off)");
     return conf_endpoint(x, path, v, &c->trace_path);
   }
   if (strcmp(path, "trace.max_seconds") == 0) {
