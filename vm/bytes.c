@@ -111,6 +111,9 @@ static int bytes_compare(TState *ts, Value a, Value b, int op, Value *out) {
 
 static int bytes_repeat(TState *ts, BytesObj *b, int64_t n, Value *out) {
   if (n <= 0 || b->size == 0) return ret_bytes(ts, "", 0, out);
+  if ((uint64_t)n > (uint64_t)INT64_MAX / b->size)
+    return vm_raise(ts, &OverflowError_Type, "repeated bytes are too long");
+  if ((uint64_t)n > (1ull << 36) / b->size) return vm_raise_nomem(ts);
   TextBuf t;
   tb_init(&t);
   tb_repeat(&t, (const char *)b->data, b->size, (size_t)n);
@@ -742,6 +745,230 @@ static int bytes_isspace(TState *ts, Value self, const Value *args, int nargs, O
   return all_bytes(ts, self, nargs, kwargs, "isspace", b_space, out);
 }
 
+/* ---- partition, padding, splitlines, rsplit, title ------------------------------------ */
+
+static int bytes_partition_dir(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                               const char *name, bool reverse, Value *out) {
+  if (nargs_in(ts, name, nargs, kwargs, 1, 1) < 0 || need_bytes(ts, args[0]) < 0) return -1;
+  BytesObj *b = B(self), *sep = B(args[0]);
+  if (sep->size == 0) return vm_raise(ts, &ValueError_Type, "empty separator");
+  int64_t at = bfind(b->data, 0, b->size, sep->data, sep->size, reverse);
+  Value parts[3];
+  /* no match: (self, b'', b'') for partition, (b'', b'', self) for rpartition */
+  size_t cut = at < 0 ? (reverse ? 0 : b->size) : (size_t)at;
+  size_t rest = at < 0 ? (reverse ? 0 : b->size) : (size_t)at + sep->size;
+  Obj *p0 = bytes_new(ts, b->data, cut);
+  Obj *p1 = at < 0 ? bytes_new(ts, "", 0) : (obj_incref(&sep->ob), &sep->ob);
+  Obj *p2 = bytes_new(ts, b->data + rest, b->size - rest);
+  if (!p0 || !p1 || !p2) {
+    obj_xdecref(p0);
+    obj_xdecref(p1);
+    obj_xdecref(p2);
+    return -1;
+  }
+  parts[0] = v_obj(p0);
+  parts[1] = v_obj(p1);
+  parts[2] = v_obj(p2);
+  Obj *t = tuple_pack(ts, 3, parts[0], parts[1], parts[2]);
+  for (int i = 0; i < 3; i++) v_decref(parts[i]);
+  if (!t) return -1;
+  *out = v_obj(t);
+  return 0;
+}
+
+static int bytes_partition(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                           Value *out) {
+  return bytes_partition_dir(ts, self, args, nargs, kwargs, "partition", false, out);
+}
+
+static int bytes_rpartition(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                            Value *out) {
+  return bytes_partition_dir(ts, self, args, nargs, kwargs, "rpartition", true, out);
+}
+
+static int need_index(TState *ts, Value v, int64_t *out) {
+  if (v_is_int(v) || v_is_bool(v)) {
+    *out = v.as.i;
+    return 0;
+  }
+  return vm_raise(ts, &TypeError_Type, "'%s' object cannot be interpreted as an integer",
+                  v_type(v)->name);
+}
+
+/* kind: 'l' ljust, 'r' rjust, 'c' center (CPython's rounding for center). */
+static int bytes_pad(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                     const char *name, char kind, Value *out) {
+  if (nargs_in(ts, name, nargs, kwargs, 1, 2) < 0) return -1;
+  int64_t width = 0;
+  if (need_index(ts, args[0], &width) < 0) return -1;
+  char fill = ' ';
+  if (nargs == 2) {
+    if (!is_bytes(args[1]) || B(args[1])->size != 1)
+      return vm_raise(ts, &TypeError_Type, "%s() argument 2 must be a byte string of length 1, not %s",
+                      name, v_type(args[1])->name);
+    fill = (char)B(args[1])->data[0];
+  }
+  BytesObj *b = B(self);
+  int64_t len = (int64_t)b->size;
+  if (width <= len) {
+    *out = v_incref(self);
+    return 0;
+  }
+  int64_t marg = width - len;
+  int64_t left = kind == 'l' ? 0 : kind == 'r' ? marg : marg / 2 + (marg & width & 1);
+  TextBuf t;
+  tb_init(&t);
+  tb_repeat(&t, &fill, 1, (size_t)left);
+  tb_put(&t, b->data, b->size);
+  tb_repeat(&t, &fill, 1, (size_t)(marg - left));
+  Obj *o = tb_finish_bytes(ts, &t);
+  if (!o) return -1;
+  *out = v_obj(o);
+  return 0;
+}
+
+static int bytes_center(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                        Value *out) {
+  return bytes_pad(ts, self, args, nargs, kwargs, "center", 'c', out);
+}
+
+static int bytes_ljust(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                       Value *out) {
+  return bytes_pad(ts, self, args, nargs, kwargs, "ljust", 'l', out);
+}
+
+static int bytes_rjust(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                       Value *out) {
+  return bytes_pad(ts, self, args, nargs, kwargs, "rjust", 'r', out);
+}
+
+static int bytes_zfill(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                       Value *out) {
+  if (has_kwargs(kwargs)) return vm_raise(ts, &TypeError_Type, "zfill() takes no keyword arguments");
+  if (nargs != 1)
+    return vm_raise(ts, &TypeError_Type, "bytes.zfill() takes exactly one argument (%d given)", nargs);
+  int64_t width = 0;
+  if (need_index(ts, args[0], &width) < 0) return -1;
+  BytesObj *b = B(self);
+  if (width <= (int64_t)b->size) {
+    *out = v_incref(self);
+    return 0;
+  }
+  TextBuf t;
+  tb_init(&t);
+  size_t skip = 0;
+  if (b->size > 0 && (b->data[0] == '+' || b->data[0] == '-')) {
+    tb_putc(&t, (char)b->data[0]);
+    skip = 1;
+  }
+  tb_repeat(&t, "0", 1, (size_t)(width - (int64_t)b->size));
+  tb_put(&t, b->data + skip, b->size - skip);
+  Obj *o = tb_finish_bytes(ts, &t);
+  if (!o) return -1;
+  *out = v_obj(o);
+  return 0;
+}
+
+/* Lines end at \n, \r or \r\n (bytes know no other line boundaries). */
+static int bytes_splitlines(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                            Value *out) {
+  static const char *const names[] = {"keepends"};
+  Value a[1];
+  if (vm_parse_args(ts, "splitlines", args, nargs, kwargs, names, 1, 1, 0, a) < 0) return -1;
+  int keep = 0;
+  if (!v_is_undef(a[0]) && (keep = vm_truthy(ts, a[0])) < 0) return -1;
+  BytesObj *b = B(self);
+  Obj *list = list_new(ts, 0);
+  if (!list) return -1;
+  size_t i = 0, n = b->size;
+  int rc = 0;
+  while (rc == 0 && i < n) {
+    size_t e = i;
+    while (e < n && b->data[e] != '\n' && b->data[e] != '\r') e++;
+    size_t next = e;
+    if (e < n) next = (b->data[e] == '\r' && e + 1 < n && b->data[e + 1] == '\n') ? e + 2 : e + 1;
+    rc = push_bytes(ts, list, b->data + i, (keep ? next : e) - i);
+    i = next;
+  }
+  if (rc < 0) {
+    obj_decref(list);
+    return -1;
+  }
+  *out = v_obj(list);
+  return 0;
+}
+
+static int bytes_rsplit(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                        Value *out) {
+  static const char *const names[] = {"sep", "maxsplit"};
+  Value a[2];
+  if (vm_parse_args(ts, "rsplit", args, nargs, kwargs, names, 2, 2, 0, a) < 0) return -1;
+  int64_t maxsplit = -1;
+  if (!v_is_undef(a[1]) && need_index(ts, a[1], &maxsplit) < 0) return -1;
+  bool ws = v_is_undef(a[0]) || v_is_none(a[0]);
+  if (!ws && need_bytes(ts, a[0]) < 0) return -1;
+  if (!ws && B(a[0])->size == 0) return vm_raise(ts, &ValueError_Type, "empty separator");
+  BytesObj *b = B(self);
+  Obj *list = list_new(ts, 0);
+  if (!list) return -1;
+  int rc = 0;
+  size_t e = b->size; /* pieces are found right to left, then reversed */
+  if (ws) {
+    while (rc == 0) {
+      while (e > 0 && b_space(b->data[e - 1])) e--;
+      if (e == 0) break;
+      size_t i = e;
+      if (maxsplit-- == 0) {
+        i = 0; /* the remainder keeps its leading whitespace */
+      } else {
+        while (i > 0 && !b_space(b->data[i - 1])) i--;
+      }
+      rc = push_bytes(ts, list, b->data + i, e - i);
+      e = i;
+    }
+  } else {
+    BytesObj *sep = B(a[0]);
+    int64_t off;
+    while (rc == 0 && maxsplit-- != 0 && (off = bfind(b->data, 0, e, sep->data, sep->size, true)) >= 0) {
+      rc = push_bytes(ts, list, b->data + off + sep->size, e - (size_t)off - sep->size);
+      e = (size_t)off;
+    }
+    if (rc == 0) rc = push_bytes(ts, list, b->data, e);
+  }
+  if (rc < 0) {
+    obj_decref(list);
+    return -1;
+  }
+  ListObj *l = (ListObj *)list;
+  for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
+    Value t = l->items[i];
+    l->items[i] = l->items[j - 1];
+    l->items[j - 1] = t;
+  }
+  *out = v_obj(list);
+  return 0;
+}
+
+static int bytes_title(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                       Value *out) {
+  (void)args;
+  if (nargs_in(ts, "title", nargs, kwargs, 0, 0) < 0) return -1;
+  BytesObj *b = B(self);
+  Obj *o = bytes_new(ts, b->data, b->size);
+  if (!o) return -1;
+  BytesObj *r = (BytesObj *)o;
+  bool prev_cased = false;
+  for (size_t i = 0; i < r->size; i++) {
+    unsigned char c = r->data[i];
+    bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z';
+    if (lower && !prev_cased) r->data[i] = (unsigned char)(c - 32);
+    else if (upper && prev_cased) r->data[i] = (unsigned char)(c + 32);
+    prev_cased = lower || upper;
+  }
+  *out = v_obj(o);
+  return 0;
+}
+
 const MethodDef bytes_methods[] = {
     {"decode", bytes_decode},
     {"split", bytes_split},
@@ -763,5 +990,14 @@ const MethodDef bytes_methods[] = {
     {"isalpha", bytes_isalpha},
     {"isalnum", bytes_isalnum},
     {"isspace", bytes_isspace},
+    {"partition", bytes_partition},
+    {"rpartition", bytes_rpartition},
+    {"center", bytes_center},
+    {"ljust", bytes_ljust},
+    {"rjust", bytes_rjust},
+    {"zfill", bytes_zfill},
+    {"splitlines", bytes_splitlines},
+    {"rsplit", bytes_rsplit},
+    {"title", bytes_title},
     {NULL, NULL},
 };

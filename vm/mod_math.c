@@ -7,8 +7,10 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "modules.h"
+#include "objimpl.h"
 
 static int one_arg(TState *ts, const char *qualname, int nargs, Obj *kwargs) {
   if (kwargs && ((DictObj *)kwargs)->used)
@@ -93,7 +95,7 @@ MATH_1(radians, radians_of, false)
 
 /* ---- float -> int ---------------------------------------------------------------------- */
 
-static int float_to_int(TState *ts, double r, Value *out) {
+static int math_float_to_int(TState *ts, double r, Value *out) {
   if (isnan(r)) return vm_raise(ts, &ValueError_Type, "cannot convert float NaN to integer");
   if (isinf(r)) return vm_raise(ts, &OverflowError_Type, "cannot convert float infinity to integer");
   if (r >= 9223372036854775808.0 || r < -9223372036854775808.0)
@@ -116,7 +118,7 @@ static int to_int_with(TState *ts, const char *qualname, const Value *args, int 
                       v_type(v)->name);
     return vm_raise(ts, &TypeError_Type, "must be real number, not %s", v_type(v)->name);
   }
-  return float_to_int(ts, fn(v.as.f), out);
+  return math_float_to_int(ts, fn(v.as.f), out);
 }
 
 static int math_floor(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
@@ -321,6 +323,136 @@ static int math_gcd(TState *ts, Value self, const Value *args, int nargs, Obj *k
   return 0;
 }
 
+static int math_lcm(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                    Value *out) {
+  (void)self;
+  if (kwargs && ((DictObj *)kwargs)->used)
+    return vm_raise(ts, &TypeError_Type, "lcm() takes no keyword arguments");
+  uint64_t l = 1;
+  for (int i = 0; i < nargs; i++) {
+    int64_t v = 0;
+    if (need_int(ts, args[i], &v) < 0) return -1;
+    uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    if (l == 0 || a == 0) {
+      l = 0;
+      continue;
+    }
+    unsigned __int128 r = (unsigned __int128)(l / gcd_u64(l, a)) * a;
+    if (r > INT64_MAX) return vm_raise(ts, &OverflowError_Type, "lcm() result does not fit in 64 bits");
+    l = (uint64_t)r;
+  }
+  *out = v_int((int64_t)l);
+  return 0;
+}
+
+static int math_isqrt(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                      Value *out) {
+  (void)self;
+  int64_t n = 0;
+  if (one_arg(ts, "math.isqrt", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0) return -1;
+  if (n < 0) return vm_raise(ts, &ValueError_Type, "isqrt() argument must be nonnegative");
+  /* the double estimate is within one of the answer; correct it exactly */
+  uint64_t r = (uint64_t)sqrt((double)n);
+  while (r > 0 && (unsigned __int128)r * r > (uint64_t)n) r--;
+  while ((unsigned __int128)(r + 1) * (r + 1) <= (uint64_t)n) r++;
+  *out = v_int((int64_t)r);
+  return 0;
+}
+
+/* n! / (n-k)!, and divided by k! for comb; exact, 128-bit intermediates.
+ * Dividing at each step keeps comb's partial products exact binomials. */
+static int perm_comb(TState *ts, const char *name, int64_t n, int64_t k, bool comb, Value *out) {
+  if (n < 0) return vm_raise(ts, &ValueError_Type, "n must be a non-negative integer");
+  if (k < 0) return vm_raise(ts, &ValueError_Type, "k must be a non-negative integer");
+  if (k > n) {
+    *out = v_int(0);
+    return 0;
+  }
+  if (comb && k > n - k) k = n - k;
+  unsigned __int128 r = 1;
+  for (int64_t i = 0; i < k; i++) {
+    r *= (uint64_t)(n - i);
+    if (comb) r /= (uint64_t)(i + 1);
+    if (r > INT64_MAX)
+      return vm_raise(ts, &OverflowError_Type, "%s() result does not fit in 64 bits", name);
+  }
+  *out = v_int((int64_t)r);
+  return 0;
+}
+
+static int math_comb(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                     Value *out) {
+  (void)self;
+  int64_t n = 0, k = 0;
+  if (two_args(ts, "comb", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0 ||
+      need_int(ts, args[1], &k) < 0)
+    return -1;
+  return perm_comb(ts, "comb", n, k, true, out);
+}
+
+static int math_perm(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                     Value *out) {
+  (void)self;
+  if (kwargs && ((DictObj *)kwargs)->used)
+    return vm_raise(ts, &TypeError_Type, "perm() takes no keyword arguments");
+  if (nargs < 1) return vm_raise(ts, &TypeError_Type, "perm expected at least 1 argument, got %d", nargs);
+  if (nargs > 2) return vm_raise(ts, &TypeError_Type, "perm expected at most 2 arguments, got %d", nargs);
+  int64_t n = 0, k = 0;
+  if (need_int(ts, args[0], &n) < 0) return -1;
+  if (nargs == 2 && !v_is_none(args[1])) {
+    if (need_int(ts, args[1], &k) < 0) return -1;
+  } else {
+    if (n < 0) return vm_raise(ts, &ValueError_Type, "n must be a non-negative integer");
+    k = n;
+  }
+  return perm_comb(ts, "perm", n, k, false, out);
+}
+
+/* prod(iterable, /, *, start=1): the `*` operator, so ints overflow as
+ * everywhere else and floats mix in. */
+static int math_prod(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
+                     Value *out) {
+  (void)self;
+  Value acc = v_int(1);
+  if (kwargs && ((DictObj *)kwargs)->used) {
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(kwargs, &pos, &k, &v)) {
+      if (!v_is_type(k, &StrType) || strcmp(as_str(k)->data, "start") != 0)
+        return vm_raise(ts, &TypeError_Type, "'%s' is an invalid keyword argument for prod()",
+                        v_is_type(k, &StrType) ? as_str(k)->data : "?");
+      acc = v;
+    }
+  }
+  if (nargs != 1)
+    return vm_raise(ts, &TypeError_Type, "prod() takes exactly 1 positional argument (%d given)", nargs);
+  v_incref(acc);
+  Value it, item;
+  if (vm_iter(ts, args[0], &it) < 0) {
+    v_decref(acc);
+    return -1;
+  }
+  int r;
+  while ((r = vm_next(ts, it, &item)) > 0) {
+    Value p;
+    int rc = vm_binop(ts, BINOP_MUL, acc, item, &p);
+    v_decref(item);
+    if (rc < 0) {
+      r = -1;
+      break;
+    }
+    v_decref(acc);
+    acc = p;
+  }
+  v_decref(it);
+  if (r < 0) {
+    v_decref(acc);
+    return -1;
+  }
+  *out = acc;
+  return 0;
+}
+
 static int math_hypot(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
   (void)self;
@@ -422,6 +554,8 @@ static const MethodDef math_functions[] = {
     {"modf", math_modf},   {"isnan", math_isnan},     {"isinf", math_isinf},
     {"isfinite", math_isfinite}, {"isclose", math_isclose}, {"factorial", math_factorial},
     {"gcd", math_gcd},     {"hypot", math_hypot},     {"fsum", math_fsum},
+    {"lcm", math_lcm},     {"isqrt", math_isqrt},     {"comb", math_comb},
+    {"perm", math_perm},   {"prod", math_prod},
     {NULL, NULL},
 };
 

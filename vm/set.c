@@ -835,12 +835,32 @@ int set_update(TState *ts, Obj *set, Value iterable) {
   return update_from(ts, (SetObj *)set, iterable);
 }
 
+/* CPython builds the frozenset constant from the tuple, then its constant
+ * merging (merge_consts_recursive) rebuilds it from its own iteration
+ * order, and SET_UPDATE merges that into the new set. Colliding hashes
+ * (-1 and -2 both hash to -2) come out in the order of that second table,
+ * so both steps are repeated here. */
 Obj *set_from_constants(TState *ts, const Value *items, size_t n) {
-  Obj *frozen = set_new(ts);
-  if (!frozen) return NULL;
+  Obj *first = set_new(ts);
+  if (!first) return NULL;
   for (size_t i = 0; i < n; i++) {
-    if (add_key(ts, (SetObj *)frozen, items[i]) < 0) { obj_decref(frozen); return NULL; }
+    if (add_key(ts, (SetObj *)first, items[i]) < 0) { obj_decref(first); return NULL; }
   }
+  Obj *frozen = set_new(ts);
+  if (!frozen) {
+    obj_decref(first);
+    return NULL;
+  }
+  size_t pos = 0;
+  SetEntry *e;
+  while (set_next((SetObj *)first, &pos, &e)) {
+    if (add_key(ts, (SetObj *)frozen, e->key) < 0) {
+      obj_decref(first);
+      obj_decref(frozen);
+      return NULL;
+    }
+  }
+  obj_decref(first);
   Obj *s = set_new(ts);
   if (s && merge(ts, (SetObj *)s, (SetObj *)frozen) < 0) {
     obj_decref(s);
