@@ -495,7 +495,7 @@ static void take_slow_queued(gil *g, gil_thread *t) {
 
 /* `now` is the acquisition time: the caller's start time on the fast path
  * (no wait, so no second clock read), a fresh reading after a wait. */
-static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now) {
+static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now, bool slow_path) {
   uint64_t waited = now - t0;
   gil_stats *s = &t->stats;
   stat_add(&s->wait_ns, waited);
@@ -505,11 +505,11 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now) {
   atomic_store_explicit(&g->holder_interactive, t->interactive, RELAXED);
   if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
     stat_add(&s->switches, 1);
-    /* A handoff is a drop while we were already waiting, to us running.
-     * If the GIL lay free before we asked (t0 > dropped), the gap was idle
-     * time, not hand-over latency, and is not counted. */
+    /* A handoff is a drop while we waited (slow path), to us running. On the
+     * fast path the GIL lay free when we asked, so the gap since the last
+     * drop was idle time, not hand-over latency, and is not counted. */
     uint64_t dropped = atomic_load_explicit(&g->last_drop_ns, RELAXED);
-    if (dropped && dropped >= t0 && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
+    if (slow_path && dropped && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
     atomic_fetch_add(&g->switch_number, 1);
     atomic_store(&g->last_holder, t); /* seq_cst: pairs with switch_waiters below */
     if (atomic_load(&g->switch_waiters) > 0) {
@@ -533,12 +533,12 @@ void gil_take(gil *g, gil_thread *t) {
   atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
   trace_state(g, t, GIL_STATE_WANTS, t0);
   if (atomic_load(&g->nwaiting) == 0 && try_lock(g)) {
-    on_acquired(g, t, t0, t0);
+    on_acquired(g, t, t0, t0, false);
     return;
   }
   if (is_queued_policy(g)) take_slow_queued(g, t);
   else take_slow_shared(g, t);
-  on_acquired(g, t, t0, gil_now_ns());
+  on_acquired(g, t, t0, gil_now_ns(), true);
 }
 
 /* ---- drop ------------------------------------------------------------------------ */
