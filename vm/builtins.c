@@ -562,7 +562,7 @@ static int round_float(TState *ts, double x, Value ndigits, Value *out) {
     *out = v_int((int64_t)r);
     return 0;
   }
-  int64_t nd;
+  int64_t nd = 0;
   if (need_index(ts, ndigits, &nd) < 0) return -1;
   /* CPython's NDIGITS_MAX / NDIGITS_MIN for IEEE doubles. */
   if (nd > 323 || !isfinite(x) || x == 0) *out = v_float(x);
