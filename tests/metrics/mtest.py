@@ -23,6 +23,8 @@ import time
 START_TIMEOUT = 20.0
 STOP_TIMEOUT = 15.0
 SKIP = 77
+SANITIZER_MARKS = ("WARNING: ThreadSanitizer", "ERROR: AddressSanitizer",
+                   "ERROR: LeakSanitizer", "runtime error:")
 
 
 def args():
@@ -63,10 +65,11 @@ class Gild:
         self.proc = subprocess.Popen([gild, "--config", cfg_path, "--listen", "127.0.0.1:0"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      cwd=src)
-        threading.Thread(target=self._drain, args=(self.proc.stdout, self.lines),
-                         daemon=True).start()
-        threading.Thread(target=self._drain, args=(self.proc.stderr, self.err),
-                         daemon=True).start()
+        self._drains = [
+            threading.Thread(target=self._drain, args=(self.proc.stdout, self.lines), daemon=True),
+            threading.Thread(target=self._drain, args=(self.proc.stderr, self.err), daemon=True)]
+        for t in self._drains:
+            t.start()
         first = self.wait_line(lambda l: "listening on" in l, START_TIMEOUT, "the start line")
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", first)
         check(m is not None, "no port in %r" % first)
@@ -113,6 +116,8 @@ class Gild:
         return body.decode()
 
     def stop(self):
+        """Stops gild (SIGTERM, then SIGKILL after a bound); a sanitizer
+        report on its stderr fails the test."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -122,12 +127,25 @@ class Gild:
                 self.proc.wait(STOP_TIMEOUT)
         if self.tmp:
             os.unlink(self.tmp.name)
+            self.tmp = None
+        # The drain threads see EOF once the process is gone.
+        for t in self._drains:
+            t.join(STOP_TIMEOUT)
+        with self._cv:
+            bad = [l for l in self.err if any(m in l for m in SANITIZER_MARKS)]
+        check(not bad, "sanitizer report on gild's stderr:\n" + "\n".join(self.err[-40:]))
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.stop()
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.stop()
+        else:
+            try:
+                self.stop()
+            except Failure:
+                pass  # the test's own failure is the one to report
 
 
 _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
