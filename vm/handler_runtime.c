@@ -426,9 +426,16 @@ static int add_header(TState *ts, gild_response *resp, Value k, Value v, bool *s
   StrObj *a = as_str(ks), *b = as_str(vs);
   if (strcasecmp(a->data, "content-type") == 0) *saw_ctype = true;
   int rc = gild_response_add_header(resp, a->data, a->size, b->data, b->size);
-  if (rc < 0)
-    vm_raise(ts, &ValueError_Type, "invalid response header %s (CR, LF or NUL, or not a token)",
-             a->data);
+  if (rc < 0) {
+    /* The message goes to the error log: never write the refused name's
+     * raw CR/LF there (log injection); control bytes show as '?'. */
+    char shown[128];
+    size_t n = a->size < sizeof shown - 1 ? a->size : sizeof shown - 1;
+    for (size_t i = 0; i < n; i++)
+      shown[i] = (unsigned char)a->data[i] < 0x20 || a->data[i] == 0x7f ? '?' : a->data[i];
+    shown[n] = 0;
+    vm_raise(ts, &ValueError_Type, "invalid response header %s (CR, LF or NUL, or not a token)", shown);
+  }
   v_decref(ks);
   v_decref(vs);
   return rc < 0 ? -1 : 0;
