@@ -664,6 +664,10 @@ static void rt_handle(void *ctx, void *tstate, const gild_request *req, gild_res
   uint64_t held0 = atomic_load_explicit(&gt->stats.held_ns, memory_order_relaxed);
   uint64_t io0 = atomic_load_explicit(&gt->stats.io_ns, memory_order_relaxed);
   vm_gil_acquire(ts);
+  /* The interpreter consumes async_exc_type when it raises it (interp.c),
+   * so arm it again for every request: a second timeout on this worker
+   * must be a TimeoutError (503) too. Only this thread reads it. */
+  ts->async_exc_type = &TimeoutError_Type;
   request_begin(rt, w);
   Obj *r = request_new(ts, req);
   Value ret = v_undef();
