@@ -1102,7 +1102,8 @@ static void conn_log_access(gild_conn *c, conn_req *r, uint64_t bytes) {
   e.status = r->resp.status;
   e.bytes = bytes;
   e.duration_s = (double)(now - r->start_ns) / 1e9;
-  gild_log_access_timed(s->log, &e, timing);
+  if (gild_log_access_batch(s->log, &e, timing))
+    gild_server_log_pending(s);
 }
 
 /* Writes every answer that is ready at the head of the slot list, in one

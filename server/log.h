@@ -33,4 +33,11 @@ void gild_log_access(gild_log *l, const gild_access_entry *e);
  * appended (`timing` NULL: as gild_log_access). */
 void gild_log_access_timed(gild_log *l, const gild_access_entry *e, const gild_timing *timing);
 
+/* For one thread (the server's loop): appends the line to a batch written
+ * by gild_log_flush (or when the batch fills). Returns 1 when the batch was
+ * empty before, i.e. the caller must make sure a flush follows. */
+int gild_log_access_batch(gild_log *l, const gild_access_entry *e, const gild_timing *timing);
+/* Writes the batch; same thread as gild_log_access_batch. */
+void gild_log_flush(gild_log *l);
+
 #endif

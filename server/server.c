@@ -53,6 +53,23 @@ static void server_on_handle_closed(uv_handle_t *h) {
   (void)h;
 }
 
+/* An idle handle rather than a prepare: it runs whatever phase the line
+ * was logged in (a prepare handle may already have run this pass when the
+ * pool's prepare hands back finished requests), and while it is active the
+ * loop polls without blocking, so a batched line never waits for traffic. */
+static void server_on_log_idle(uv_idle_t *h) {
+  gild_server *s = h->data;
+  gild_log_flush(s->log);
+  uv_idle_stop(h);
+}
+
+void gild_server_log_pending(gild_server *s) {
+  if (s->handles_ready)
+    uv_idle_start(&s->log_idle, server_on_log_idle);
+  else
+    gild_log_flush(s->log);
+}
+
 /* Stops the pool and closes the server's own handles; uv_run then returns
  * once the last connection's close callback ran. */
 static void server_finish(gild_server *s) {
@@ -68,6 +85,8 @@ static void server_finish(gild_server *s) {
   uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
   uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
   gild_trace_close(&s->trace);
+  gild_log_flush(s->log);
+  uv_close((uv_handle_t *)&s->log_idle, server_on_handle_closed);
   s->handles_ready = 0;
   gild_log_error(s->log, GILD_LOG_INFO, "stopped");
 }
@@ -266,6 +285,8 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
     uv_signal_init(&s->loop, &s->sigint);
     s->date_timer.data = s->drain_timer.data = s->sigterm.data = s->sigint.data = s;
     gild_trace_init(&s->trace, &s->loop, ops, cfg->trace_max_seconds);
+    uv_idle_init(&s->loop, &s->log_idle);
+    s->log_idle.data = s;
     s->handles_ready = 1;
     rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size, ops,
                           gild_conn_task_done, s, err, errlen);
@@ -320,8 +341,10 @@ void gild_server_free(gild_server *s) {
       uv_close((uv_handle_t *)&s->sigterm, server_on_handle_closed);
       uv_close((uv_handle_t *)&s->sigint, server_on_handle_closed);
       gild_trace_close(&s->trace);
+      uv_close((uv_handle_t *)&s->log_idle, server_on_handle_closed);
       s->handles_ready = 0;
     }
+    gild_log_flush(s->log);
     /* Lets every close callback run before the loop goes away. */
     uv_run(&s->loop, UV_RUN_DEFAULT);
     uv_loop_close(&s->loop);

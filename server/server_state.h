@@ -34,6 +34,7 @@ struct gild_server {
   uv_signal_t sigterm, sigint;
   uv_timer_t date_timer;
   uv_timer_t drain_timer;
+  uv_idle_t log_idle;      /* flushes the access log's batch, once a pass */
   int loop_ready, listening, handles_ready, loaded;
 
   char date[GILD_HTTP_DATE_LEN + 1]; /* refreshed once a second */
@@ -51,6 +52,10 @@ struct gild_server {
   char read_buf[65536];    /* shared: parsing is synchronous in read_cb */
   gild_route_match match;  /* scratch for the router, loop thread only */
 };
+
+/* server.c: the access log's batch just got its first line; it is written
+ * at the start of the next loop pass. */
+void gild_server_log_pending(gild_server *s);
 
 /* server.c: called by conn.c when a connection closed or an orphaned
  * request came back; finishes a drain once nothing is left. */
