@@ -130,7 +130,8 @@ static bool is_seq(Value v) {
          v_is_type(v, &BytesType);
 }
 
-static int binop_error(TState *ts, BinOp op, Value a, Value b) {
+/* inplace: the message names the augmented operator (`-=`), as CPython's. */
+static int binop_error(TState *ts, BinOp op, Value a, Value b, bool inplace) {
   if (op == BINOP_ADD && is_seq(a) && !v_is_type(b, v_type(a)))
     return vm_raise(ts, &TypeError_Type, "can only concatenate %s (not \"%s\") to %s", tname(a),
                     tname(b), tname(a));
@@ -139,14 +140,14 @@ static int binop_error(TState *ts, BinOp op, Value a, Value b) {
     return vm_raise(ts, &TypeError_Type, "can't multiply sequence by non-int of type '%s'",
                     tname(other));
   }
-  if (op == BINOP_POW)
+  if (op == BINOP_POW && !inplace)
     return vm_raise(ts, &TypeError_Type, "unsupported operand type(s) for ** or pow(): '%s' and '%s'",
                     tname(a), tname(b));
-  return vm_raise(ts, &TypeError_Type, "unsupported operand type(s) for %s: '%s' and '%s'",
-                  binop_symbol[op], tname(a), tname(b));
+  return vm_raise(ts, &TypeError_Type, "unsupported operand type(s) for %s%s: '%s' and '%s'",
+                  binop_symbol[op], inplace ? "=" : "", tname(a), tname(b));
 }
 
-int vm_binop(TState *ts, BinOp op, Value a, Value b, Value *out) {
+static int binop_impl(TState *ts, BinOp op, Value a, Value b, Value *out, bool inplace) {
   if (v_is_int(a) && v_is_int(b)) return int_binop_ints(ts, op, a.as.i, b.as.i, out);
   Type *ta = v_type(a), *tb = v_type(b);
   Value r = v_undef();
@@ -156,7 +157,11 @@ int vm_binop(TState *ts, BinOp op, Value a, Value b, Value *out) {
     *out = r;
     return 0;
   }
-  return binop_error(ts, op, a, b);
+  return binop_error(ts, op, a, b, inplace);
+}
+
+int vm_binop(TState *ts, BinOp op, Value a, Value b, Value *out) {
+  return binop_impl(ts, op, a, b, out, false);
 }
 
 int vm_inplace_op(TState *ts, BinOp op, Value a, Value b, Value *out) {
@@ -189,7 +194,7 @@ int vm_inplace_op(TState *ts, BinOp op, Value a, Value b, Value *out) {
     *out = v_incref(a);
     return 0;
   }
-  return vm_binop(ts, op, a, b, out);
+  return binop_impl(ts, op, a, b, out, true);
 }
 
 int vm_neg(TState *ts, Value a, Value *out) {

@@ -17,6 +17,9 @@ enum {
   CO_VARARGS = 1 << 0, /* *args */
   CO_VARKW = 1 << 1,   /* **kwargs */
   CO_MODULE = 1 << 2,
+  /* Positional parameters only, no cells or frees: a call with exactly
+   * argcount positional arguments needs no binding (interp.c's fast CALL). */
+  CO_SIMPLE = 1 << 3,
 };
 
 /* One entry of the exception table: an instruction in [start, end) that
@@ -46,6 +49,7 @@ typedef struct CodeObj {
   int *cell_param;     /* per cell var: the parameter slot it comes from, or -1 */
   int argcount, kwonlycount, flags;
   int stacksize;       /* max depth of the value stack */
+  int framesize;       /* values a frame needs from its first local up (CO_SIMPLE) */
   ExcEntry *exctab;
   int nexc;
   GlobalCache *gcache;
@@ -62,6 +66,11 @@ typedef struct FunctionObj {
   Obj *kwdefaults;/* dict or NULL */
   Obj *closure;   /* tuple of cells or NULL */
   Obj *module;    /* str: __name__ of the globals, or NULL */
+  /* From the code (immutable), one load closer for the fast CALL: the
+   * positional arity when the code is CO_SIMPLE, else -1, and its
+   * framesize. */
+  int fast_nargs;
+  int framesize;
 } FunctionObj;
 
 typedef struct CellObj {

@@ -161,7 +161,7 @@ static int stack_effect(int op, int arg) {
   case OP_IMPORT_NAME: case OP_IMPORT_FROM: return 1;
   case OP_IMPORT_STAR: return -1;
   case OP_LOAD_FAST_FAST: return 2;
-  case OP_BINOP_FAST_CONST: return 1;
+  case OP_BINOP_FAST_CONST: case OP_BINOP_FAST_INT: return 1;
   default: return 0;
   }
 }
@@ -287,6 +287,19 @@ static void name_op(Compiler *c, const char *name, Access acc) {
   }
 }
 
+/* An int literal that fits the int32 immediate of the *_FAST_INT
+ * superinstructions (no constant load, no tag check at run time). */
+static bool is_int32(Node *n) { return n->kind == E_INT && n->ival >= INT32_MIN && n->ival <= INT32_MAX; }
+
+/* BINOP_FAST_INT and INPLACE_FAST_INT are `+` and `-` only: the immediate
+ * is the addend (negated for `-`), so the fast path is one checked add. */
+static bool addend_int32(Node *n, int op, int32_t *imm) {
+  if ((op != BINOP_ADD && op != BINOP_SUB) || n->kind != E_INT || n->ival <= INT32_MIN || n->ival > INT32_MAX)
+    return false;
+  *imm = (int32_t)(op == BINOP_SUB ? -n->ival : n->ival);
+  return true;
+}
+
 static bool is_fast_local(Compiler *c, Node *n, int *slot) {
   if (n->kind != E_NAME) return false;
   return symtable_resolve(c->u->scope, n->name, slot) == NAME_FAST;
@@ -351,10 +364,15 @@ static void jump_if(Compiler *c, Node *e, bool cond, JumpList *jl) {
       (e->list.items[0]->kind == E_INT || e->list.items[0]->kind == E_FLOAT)) {
     /* local CMP constant + conditional jump: one superinstruction */
     Node *k = e->list.items[0];
-    int ci = add_const(c, k->kind == E_INT ? v_int(k->ival) : v_float(k->fval));
+    bool imm = is_int32(k);
+    int ci = imm ? (int)(int32_t)k->ival : add_const(c, k->kind == E_INT ? v_int(k->ival) : v_float(k->fval));
     int line = c->u->line;
     c->u->line = e->line;
-    emit(c, OP_JUMP_IF_FAST_CONST, e->ops[0] | (cond ? 16 : 0));
+    /* JUMP_IF_FAST_INT: bits 8-10 say whether to jump when local <, ==, > imm */
+    static const uint8_t holds[6] = {0x1, 0x3, 0x2, 0x5, 0x4, 0x6}; /* < <= == != > >= */
+    int mask = cond ? holds[e->ops[0]] : (~holds[e->ops[0]] & 7);
+    emit(c, imm ? OP_JUMP_IF_FAST_INT : OP_JUMP_IF_FAST_CONST,
+         e->ops[0] | (cond ? 16 : 0) | (imm ? mask << 8 : 0));
     emit_word(c, (uint32_t)slot);
     emit_word(c, (uint32_t)ci);
     JumpRef r = {c->u->n, true};
@@ -671,10 +689,13 @@ static void compile_expr(Compiler *c, Node *n) {
   case E_FSTRING: compile_fstring(c, n); break;
   case E_BINOP:
     if (is_fast_local(c, n->a, &slot) && (n->b->kind == E_INT || n->b->kind == E_FLOAT)) {
-      int ci = add_const(c, n->b->kind == E_INT ? v_int(n->b->ival) : v_float(n->b->fval));
+      int32_t addend;
+      bool imm = addend_int32(n->b, n->op, &addend);
+      int ci = imm ? (int)addend
+                   : add_const(c, n->b->kind == E_INT ? v_int(n->b->ival) : v_float(n->b->fval));
       int line = c->u->line;
       c->u->line = n->line;
-      emit(c, OP_BINOP_FAST_CONST, n->op);
+      emit(c, imm ? OP_BINOP_FAST_INT : OP_BINOP_FAST_CONST, n->op);
       emit_word(c, (uint32_t)slot);
       emit_word(c, (uint32_t)ci);
       c->u->line = line;
@@ -831,8 +852,11 @@ static void compile_augassign(Compiler *c, Node *n) {
   Node *t = n->a;
   int slot;
   if (is_fast_local(c, t, &slot) && (n->b->kind == E_INT || n->b->kind == E_FLOAT)) {
-    int ci = add_const(c, n->b->kind == E_INT ? v_int(n->b->ival) : v_float(n->b->fval));
-    emit(c, OP_INPLACE_FAST_CONST, n->op);
+    int32_t addend;
+    bool imm = addend_int32(n->b, n->op, &addend);
+    int ci = imm ? (int)addend
+                 : add_const(c, n->b->kind == E_INT ? v_int(n->b->ival) : v_float(n->b->fval));
+    emit(c, imm ? OP_INPLACE_FAST_INT : OP_INPLACE_FAST_CONST, n->op);
     emit_word(c, (uint32_t)slot);
     emit_word(c, (uint32_t)ci);
     return;
@@ -1360,6 +1384,10 @@ static CodeObj *finish_unit(Compiler *c, Unit *u, Scope *s, Node *node) {
       co->cell_param[i] = -1;
       for (int k = 0; k < nparams && k < s->nlocals; k++)
         if (strcmp(s->localnames[k], s->cellnames[i]) == 0) co->cell_param[i] = k;
+    }
+    if (!(co->flags & (CO_VARARGS | CO_VARKW)) && !co->kwonlycount && !co->ncells && !co->nfrees) {
+      co->flags |= CO_SIMPLE;
+      co->framesize = co->nlocals + FRAME_VALUES + co->stacksize + 2 + co->argcount + 1;
     }
   } else {
     co->flags |= CO_MODULE;

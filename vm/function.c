@@ -20,6 +20,8 @@ Obj *function_new(TState *ts, CodeObj *code, Obj *globals) {
   f->code = code;
   f->globals = globals;
   f->defaults = f->kwdefaults = f->closure = NULL;
+  f->fast_nargs = (code->flags & CO_SIMPLE) ? code->argcount : -1;
+  f->framesize = code->framesize;
   Value mod = dict_get_str_borrowed(globals, str_intern("__name__"));
   f->module = v_is_type(mod, &StrType) ? mod.as.o : NULL;
   if (f->module) obj_incref(f->module);
@@ -31,6 +33,7 @@ static void function_clear(Obj *o) {
   Obj *c = f->code ? &f->code->ob : NULL, *g = f->globals, *d = f->defaults, *k = f->kwdefaults, *cl = f->closure,
       *m = f->module;
   f->code = NULL;
+  f->fast_nargs = -1;
   f->globals = f->defaults = f->kwdefaults = f->closure = f->module = NULL;
   obj_xdecref(c);
   obj_xdecref(g);

@@ -460,6 +460,22 @@ static int before_with(TState *ts, Value ctx, Value *exit, Value *res) {
   return rc;
 }
 
+/* Writes a whole Value with one 16-byte store. The fast paths used to
+ * write only the tag or only the payload; the next instruction's 16-byte
+ * load of the same slot (a POP, a LOAD_FAST, RETURN_VALUE) then could not
+ * be forwarded from the narrower stores and stalled for a dozen cycles. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline void put_value(Value *slot, ValTag tag, int64_t bits) {
+  _mm_storeu_si128((__m128i *)(void *)slot, _mm_set_epi64x(bits, (int64_t)tag));
+}
+#else
+static inline void put_value(Value *slot, ValTag tag, int64_t bits) {
+  slot->tag = tag;
+  slot->as.i = bits;
+}
+#endif
+
 /* int fast paths for the hottest binary operators. */
 static inline bool int_fast_binop(int op, int64_t a, int64_t b, int64_t *out) {
   /* add and subtract first: plain predictable branches, no jump table */
@@ -503,6 +519,14 @@ static inline int truth(TState *ts, Value v) {
 #define USE_COMPUTED_GOTO 0
 #endif
 
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
 #define PUSH(v) (*sp++ = (v))
 #define POP() (*--sp)
 #define TOP() (sp[-1])
@@ -533,8 +557,8 @@ static inline int truth(TState *ts, Value v) {
   } while (0)
 #define CHECK_BREAKER() \
   do { \
-    if (atomic_load_explicit(eval_breaker, memory_order_relaxed) | \
-        atomic_load_explicit(pending, memory_order_relaxed)) { \
+    if (UNLIKELY(atomic_load_explicit(eval_breaker, memory_order_relaxed) | \
+                 atomic_load_explicit(pending, memory_order_relaxed))) { \
       SAVE(); \
       if (vm_handle_eval_breaker(ts) < 0) goto error; \
     } \
@@ -559,6 +583,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   /* the flag words, loaded once: checked on every back-edge and call */
   _Atomic uint32_t *const eval_breaker = &ts->interp->eval_breaker;
   _Atomic uint32_t *const pending = &ts->pending;
+  Value *const stack_end = ts->stack_end;
   LOAD_FRAME();
   if (breaker_set(ts) && vm_handle_eval_breaker(ts) < 0) goto error;
 
@@ -616,7 +641,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(LOAD_FAST) {
     arg = (int)INSN_ARG(w);
     v = locals[arg];
-    if (v.tag == T_UNDEF) {
+    if (UNLIKELY(v.tag == T_UNDEF)) {
       SAVE();
       unbound_local(ts, co, arg);
       goto error;
@@ -755,8 +780,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BINARY_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast)) {
-      sp[-1].as.i = fast; /* the tag is already T_INT; one 8-byte store */
+    if (LIKELY(a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast))) {
+      put_value(&sp[-1], T_INT, fast);
       DISPATCH();
     }
     SAVE();
@@ -773,8 +798,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast)) {
-      sp[-1].as.i = fast; /* the tag is already T_INT; one 8-byte store */
+    if (LIKELY(a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast))) {
+      put_value(&sp[-1], T_INT, fast);
       DISPATCH();
     }
     SAVE();
@@ -822,8 +847,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
     if (a.tag == T_INT && b.tag == T_INT) {
-      sp[-1].tag = T_BOOL;
-      sp[-1].as.i = int_fast_compare(arg, a.as.i, b.as.i);
+      put_value(&sp[-1], T_BOOL, int_fast_compare(arg, a.as.i, b.as.i));
       DISPATCH();
     }
     SAVE();
@@ -1189,7 +1213,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       if (it->kind == IT_RANGE && !v_is_undef(it->seq)) {
         RangeObj *rg = (RangeObj *)it->seq.as.o;
         if (it->pos < rg->length) {
-          PUSH(v_int(rg->start + it->pos++ * rg->step));
+          put_value(sp++, T_INT, rg->start + it->pos++ * rg->step);
           DISPATCH();
         }
       } else if (it->kind == IT_LIST && !v_is_undef(it->seq)) {
@@ -1227,6 +1251,44 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     TARGET(CALL) {
       nargs = (int)INSN_ARG(w);
       fnslot = sp - nargs - 1;
+      /* The hot path: a Python function called with exactly its positional
+       * parameters (CO_SIMPLE: no defaults needed, no *args or **kwargs, no
+       * cells). The arguments already sit where the callee's first locals
+       * go, so the frame is the header and nothing else: no binding, no
+       * dict, no copy. Anything unusual (arity, recursion limit, stack
+       * room) takes the general path, which raises the right error. */
+      if (v_is_type(*fnslot, &FunctionType)) {
+        FunctionObj *fn = (FunctionObj *)fnslot->as.o;
+        Value *nl = fnslot + 1;
+        if (LIKELY(fn->fast_nargs == nargs && ts->depth < ts->interp->recursion_limit &&
+                   nl + fn->framesize < stack_end)) {
+          CodeObj *nco = fn->code;
+          f->ip = ip;
+          f->sp = fnslot; /* the callee owns everything from fnslot up */
+          for (int i = nargs; i < nco->nlocals; i++) nl[i] = v_undef();
+          Frame *nf = (Frame *)(nl + nco->nlocals);
+          nf->prev = f;
+          nf->code = nco;
+          nf->func = fn;
+          nf->globals = fn->globals;
+          nf->ip = nco->code;
+          nf->ret = fnslot;
+          nf->locals = nl;
+          nf->stack = (Value *)nf + FRAME_VALUES;
+          nf->sp = nf->stack;
+          nf->entry = false;
+          ts->frame = nf;
+          ts->depth++;
+          f = nf;
+          co = nco;
+          ip = nco->code;
+          sp = nf->stack;
+          locals = nl;
+          consts = nco->consts;
+          CHECK_BREAKER();
+          DISPATCH();
+        }
+      }
       args = fnslot + 1;
       kwnames = NULL;
       self = v_undef();
@@ -1358,39 +1420,50 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     PUSH(v_obj(fo));
     DISPATCH();
   }
+  /* Each return is expanded in place (RETURN_FROM_FRAME) so the result
+   * stays in registers instead of a stack slot shared by three paths. The
+   * frame's callable slot, locals and cells end where its header starts
+   * (frame_setup's layout); the result takes the callable's slot. */
+#define RETURN_FROM_FRAME(res) \
+  do { \
+    Value *ret_ = f->ret; \
+    Frame *caller_ = f->prev; \
+    for (Value *p_ = ret_; p_ < (Value *)f; p_++) v_decref(*p_); \
+    for (Value *p_ = f->stack; p_ < sp; p_++) v_decref(*p_); \
+    ts->frame = caller_; \
+    ts->depth--; \
+    if (UNLIKELY(f->entry)) { \
+      *result = (res); \
+      return 0; \
+    } \
+    *ret_ = (res); \
+    f = caller_; \
+    co = f->code; \
+    ip = f->ip; \
+    locals = f->locals; \
+    consts = co->consts; \
+    sp = ret_ + 1; \
+    DISPATCH(); \
+  } while (0)
   TARGET(RETURN_FAST) {
     arg = (int)INSN_ARG(w);
-    v = locals[arg];
-    if (v.tag == T_UNDEF) {
+    Value res = locals[arg];
+    if (UNLIKELY(res.tag == T_UNDEF)) {
       SAVE();
       unbound_local(ts, co, arg);
       goto error;
     }
-    r = v_incref(v);
-    goto do_return;
+    v_incref(res);
+    RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_CONST) {
-    r = v_incref(consts[INSN_ARG(w)]);
-    goto do_return;
+    Value res = v_incref(consts[INSN_ARG(w)]);
+    RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_VALUE) {
-    r = POP();
-    goto do_return;
+    Value res = *--sp;
+    RETURN_FROM_FRAME(res);
   }
-do_return: {
-  Value *ret = f->ret;
-  bool entry = f->entry;
-  frame_clear(ts, f, sp);
-  if (entry) {
-    *result = r;
-    return 0;
-  }
-  f = ts->frame;
-  *ret = r;
-  LOAD_FRAME();
-  sp = ret + 1;
-  DISPATCH();
-}
   TARGET(RAISE) {
     arg = (int)INSN_ARG(w);
     SAVE();
@@ -1542,9 +1615,7 @@ do_return: {
     Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
-      sp->tag = T_INT;
-      sp->as.i = fast;
-      sp++;
+      put_value(sp++, T_INT, fast);
       DISPATCH();
     }
     SAVE();
@@ -1562,7 +1633,7 @@ do_return: {
     Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
-      locals[slot].as.i = fast;
+      put_value(&locals[slot], T_INT, fast);
       DISPATCH();
     }
     SAVE();
@@ -1593,6 +1664,81 @@ do_return: {
       if (t < 0) goto error;
     }
     if (t == want) {
+      bool back = target < ip;
+      ip = target;
+      if (back) CHECK_BREAKER();
+    }
+    DISPATCH();
+  }
+
+  /* The *_FAST_INT forms: the constant is an int32 immediate, so the fast
+   * path checks one tag and loads nothing from the constants. */
+  TARGET(BINOP_FAST_INT) {
+    /* local + imm (imm is negated for `-`, so int `-` is an add too) */
+    int slot = (int)ip[0];
+    int64_t imm = (int32_t)ip[1];
+    Value a = locals[slot];
+    ip += 2;
+    if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
+      put_value(sp++, T_INT, fast);
+      DISPATCH();
+    }
+    SAVE();
+    if (a.tag == T_UNDEF) {
+      unbound_local(ts, co, slot);
+      goto error;
+    }
+    arg = (int)INSN_ARG(w);
+    if (vm_binop(ts, (BinOp)arg, a, v_int(arg == BINOP_SUB ? -imm : imm), &r) < 0) goto error;
+    PUSH(r);
+    DISPATCH();
+  }
+  TARGET(INPLACE_FAST_INT) {
+    int slot = (int)ip[0];
+    int64_t imm = (int32_t)ip[1];
+    Value a = locals[slot];
+    ip += 2;
+    if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
+      put_value(&locals[slot], T_INT, fast);
+      DISPATCH();
+    }
+    SAVE();
+    if (a.tag == T_UNDEF) {
+      unbound_local(ts, co, slot);
+      goto error;
+    }
+    arg = (int)INSN_ARG(w);
+    if (vm_inplace_op(ts, (BinOp)arg, a, v_int(arg == BINOP_SUB ? -imm : imm), &r) < 0) goto error;
+    v_set(&locals[slot], r);
+    DISPATCH();
+  }
+  TARGET(JUMP_IF_FAST_INT) {
+    arg = (int)INSN_ARG(w);
+    int slot = (int)ip[0];
+    int64_t imm = (int32_t)ip[1];
+    Value a = locals[slot];
+    const uint32_t *target = co->code + ip[2];
+    ip += 3;
+    int t;
+    if (LIKELY(a.tag == T_INT)) {
+      /* bits 8-10 of arg: whether to jump when local <, ==, > imm */
+      t = (arg >> (8 + (a.as.i >= imm) + (a.as.i > imm))) & 1;
+      if (t) {
+        bool back = target < ip;
+        ip = target;
+        if (back) CHECK_BREAKER();
+      }
+      DISPATCH();
+    } else {
+      SAVE();
+      if (a.tag == T_UNDEF) {
+        unbound_local(ts, co, slot);
+        goto error;
+      }
+      t = vm_compare_bool(ts, a, v_int(imm), arg & 15);
+      if (t < 0) goto error;
+    }
+    if (t == ((arg >> 4) & 1)) {
       bool back = target < ip;
       ip = target;
       if (back) CHECK_BREAKER();

@@ -99,6 +99,10 @@
   X(BINOP_FAST_CONST, 2, B) /* +local, +const: push local OP const */ \
   X(INPLACE_FAST_CONST, 2, B) /* +local, +const: local OP= const */ \
   X(JUMP_IF_FAST_CONST, 3, P) /* +local, +const, +target: jump if (local CMP const) is arg>>4 */ \
+  /* the same three with an int32 immediate instead of the const index */ \
+  X(BINOP_FAST_INT, 2, B) \
+  X(INPLACE_FAST_INT, 2, B) \
+  X(JUMP_IF_FAST_INT, 3, P) \
   X(RETURN_FAST, 0, L) \
   X(RETURN_CONST, 0, C)
 
