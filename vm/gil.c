@@ -41,10 +41,13 @@
  * queue keeps interactive waiters ahead of CPU-bound ones. An interactive
  * thread that finds a CPU-bound holder sets the drop request at once instead
  * of waiting an interval, so an I/O-bound request that needs the GIL for a
- * few microseconds gets it at the holder's next check, not 5 ms later. A
- * CPU-bound thread waits its turn like "fifo". An interactive holder that
- * runs for a whole interval is preempted and becomes CPU-bound, so no thread
- * starves.
+ * few microseconds gets it at the holder's next check, not 5 ms later. An
+ * interactive holder (a worker that just started a request counts as one)
+ * keeps the GIL against an interactive waiter for at most a tenth of the
+ * interval (capped at 1 ms): past that it has shown itself CPU-bound and is
+ * preempted too. A thread forced off becomes CPU-bound and waits its turn
+ * behind the interactive ones, like "fifo"; it is never starved, because
+ * interactive threads hold the GIL briefly or get preempted themselves.
  *
  * Policy "legacy" (Python 2's check interval). No timed waits, no drop
  * requests, no forced switching: while anyone waits, the holder releases
@@ -101,6 +104,7 @@ struct gil {
   _Atomic int nwaiting;
   _Atomic int drop_request;
   _Atomic int holder_interactive;
+  _Atomic uint64_t holder_since_ns; /* when the current holder took the GIL */
   _Atomic(gil_thread *) holder;
   _Atomic(gil_thread *) last_holder;
   _Atomic uint64_t switch_number;
@@ -467,13 +471,35 @@ static void dequeue_head(gil *g) {
 }
 
 /* fifo and io-priority: only the head of the queue may take the GIL. */
+/* io-priority: how long a holder may keep the GIL once an interactive
+ * thread waits for it. A worker starting a new request is "interactive"
+ * (it released voluntarily), so CPU-bound requests would only be recognised
+ * after a whole switch interval; instead, any holder that has run this long
+ * while an interactive thread waits is treated as CPU-bound. A tenth of the
+ * interval, at most 1 ms and at least 50 us. */
+static uint64_t preempt_after_ns(gil *g) {
+  uint64_t p = atomic_load(&g->interval_ns) / 10;
+  if (p > 1000000) p = 1000000;
+  if (p < 50000) p = 50000;
+  return p;
+}
+
+/* How long the head of the queue waits before it asks the holder to drop. */
+static uint64_t head_wait_ns(gil *g, gil_thread *t) {
+  if (g->policy != GIL_POLICY_IO_PRIORITY || !t->interactive || !atomic_load(&g->locked))
+    return atomic_load(&g->interval_ns);
+  if (!atomic_load(&g->holder_interactive)) return 0;
+  uint64_t since = atomic_load_explicit(&g->holder_since_ns, RELAXED);
+  uint64_t now = gil_now_ns(), p = preempt_after_ns(g);
+  uint64_t held = now > since ? now - since : 0;
+  return held >= p ? 0 : p - held;
+}
+
+/* fifo and io-priority: only the head of the queue may take the GIL. */
 static void take_slow_queued(gil *g, gil_thread *t) {
   pthread_mutex_lock(&g->mutex);
   enqueue(g, t);
   atomic_fetch_add(&g->nwaiting, 1);
-  if (g->policy == GIL_POLICY_IO_PRIORITY && t->interactive && atomic_load(&g->locked) &&
-      !atomic_load(&g->holder_interactive))
-    request_drop(g, t); /* preempt the CPU-bound holder at its next check */
   for (;;) {
     if (g->qhead == t && try_lock(g)) break;
     if (g->qhead != t) {
@@ -481,7 +507,15 @@ static void take_slow_queued(gil *g, gil_thread *t) {
       continue;
     }
     uint64_t saved = atomic_load(&g->switch_number);
-    bool timed_out = cond_wait_ns(&t->cond, &g->mutex, atomic_load(&g->interval_ns));
+    uint64_t wait = head_wait_ns(g, t);
+    if (wait == 0) {
+      /* io-priority: preempt the holder at its next check, then wait for
+       * its drop (bounded by an interval in case the request is met by
+       * another hand-over). */
+      request_drop(g, t);
+      wait = atomic_load(&g->interval_ns);
+    }
+    bool timed_out = cond_wait_ns(&t->cond, &g->mutex, wait);
     if (timed_out && g->qhead == t && atomic_load(&g->locked) &&
         atomic_load(&g->switch_number) == saved)
       request_drop(g, t);
@@ -503,6 +537,7 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now, bool s
   stat_add(&s->acquisitions, 1);
   atomic_store_explicit(&g->holder, t, RELAXED);
   atomic_store_explicit(&g->holder_interactive, t->interactive, RELAXED);
+  atomic_store_explicit(&g->holder_since_ns, now, RELAXED);
   if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
     stat_add(&s->switches, 1);
     /* A handoff is a drop while we waited (slow path), to us running. On the

@@ -59,6 +59,7 @@ typedef struct runtime {
   uint64_t timeout_ns;
   Obj *handlers;        /* list of resolved functions: keeps them alive */
   worker_slot slots[MAX_WORKERS];
+  int nslots;           /* worker threads configured (slots in use) */
   pthread_t watchdog;
   bool watchdog_running;
   pthread_mutex_t wd_mu;
@@ -88,11 +89,11 @@ static uint64_t now_ns(void) { return gil_now_ns(); }
  * that finished meanwhile is never hit by its predecessor's timeout. */
 static uint64_t watchdog_scan(runtime *rt) {
   uint64_t now = now_ns(), next = 0;
-  for (int i = 0; i < MAX_WORKERS; i++) {
+  int n = rt->nslots > 0 ? rt->nslots : MAX_WORKERS;
+  for (int i = 0; i < n; i++) {
     worker_slot *s = &rt->slots[i];
-    if (!s->ts) continue;
     pthread_mutex_lock(&s->mu);
-    if (s->active) {
+    if (s->ts && s->active) {
       if (now >= s->deadline_ns) {
         atomic_fetch_or(&s->ts->pending, EB_ASYNC_EXC);
         s->active = false; /* one interruption per request */
@@ -506,6 +507,7 @@ static int rt_configure(void *ctx, const gild_runtime_config *rc, char *err, siz
   rt->switch_interval = rc->switch_interval > 0 ? rc->switch_interval : 0.005;
   rt->timeout_ns = (rc->handler_timeout_ms ? rc->handler_timeout_ms : 30000) * 1000000ull;
   rt->nworkers = rc->threads;
+  rt->nslots = rc->threads;
   if (rc->threads > MAX_WORKERS) {
     snprintf(err, errlen, "at most %d worker threads", MAX_WORKERS);
     return GILD_EINVAL;

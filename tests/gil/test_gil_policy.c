@@ -222,12 +222,30 @@ static void test_io_priority_order(void) {
   wait_for_waiters(s, 1);
   pthread_create(&b, NULL, take_once, &tb);
   wait_for_waiters(s, 2);
-  CHECK(!gil_drop_requested(s->g), "interactive holder is not preempted");
   gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
   pthread_join(b, NULL);
   pthread_join(c, NULL);
   CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2, "order %d %d",
         atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+  scenario_free(s);
+}
+
+/* 5b. io-priority: an interactive holder (a worker that just started a
+ * request) that keeps running is preempted by an interactive waiter after
+ * the short preemption threshold, not after the (here 10 s) interval. */
+static void test_io_priority_long_interactive_holder(void) {
+  scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+  pthread_t a, b;
+  targ ta = {s, 0}, tb = {s, 1};
+  pthread_create(&a, NULL, spin_holder, &ta); /* fresh thread: interactive */
+  CHECK(wait_until(holding_set, s), "holder started");
+  pthread_create(&b, NULL, take_once, &tb);
+  pthread_join(b, NULL);
+  atomic_store(&s->stop, 1);
+  pthread_join(a, NULL);
+  CHECK(atomic_load(&s->th[1].stats.drop_requests) == 1, "the interactive waiter asked once");
+  CHECK(atomic_load(&s->th[0].stats.releases[GIL_RELEASE_INTERVAL]) == 1, "the holder was preempted once");
+  CHECK(atomic_load(&s->th[1].stats.wait_ns) < 5000000000ull, "long before the interval");
   scenario_free(s);
 }
 
@@ -400,6 +418,7 @@ int main(void) {
   test_fifo_order();
   test_io_priority_preempts();
   test_io_priority_order();
+  test_io_priority_long_interactive_holder();
   test_legacy_check_interval();
   test_counters_exact();
   test_trace_exact();
