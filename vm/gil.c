@@ -35,19 +35,19 @@
  * interval, then sets the drop request, exactly as above; the others wait
  * untimed on their own condition variable until they become head.
  *
- * Policy "io-priority", against the convoy effect (bpo-7946): a thread whose
- * previous release was for I/O, or voluntary (done, yield), is
- * "interactive"; a thread forced off by a drop request is "CPU-bound". The
- * queue keeps interactive waiters ahead of CPU-bound ones. An interactive
- * thread that finds a CPU-bound holder sets the drop request at once instead
- * of waiting an interval, so an I/O-bound request that needs the GIL for a
- * few microseconds gets it at the holder's next check, not 5 ms later. An
- * interactive holder (a worker that just started a request counts as one)
- * keeps the GIL against an interactive waiter for at most a tenth of the
- * interval (capped at 1 ms): past that it has shown itself CPU-bound and is
- * preempted too. A thread forced off becomes CPU-bound and waits its turn
- * behind the interactive ones, like "fifo"; it is never starved, because
- * interactive threads hold the GIL briefly or get preempted themselves.
+ * Policy "io-priority", against the convoy effect (bpo-7946). Each thread
+ * has a class from the reason of its last release: "io" (back from a
+ * blocking call), "voluntary" (done or yield: a worker starting its next
+ * request) and "cpu" (forced off by a drop request). The queue is ordered
+ * by class, then arrival. A waiter of a higher class than the holder sets
+ * the drop request at once instead of waiting an interval, so a request
+ * coming back from I/O that needs the GIL for a few microseconds gets it at
+ * the holder's next check, not 5 ms later. Against a holder of its own class
+ * or higher, an io or voluntary waiter waits only a tenth of the interval
+ * (at most 1 ms): a holder that runs that long while such a thread waits has
+ * shown itself CPU-bound. A cpu-class waiter waits a whole interval, like
+ * "fifo", behind the others; it is never starved, because the others hold
+ * the GIL briefly or are preempted in turn.
  *
  * Policy "legacy" (Python 2's check interval). No timed waits, no drop
  * requests, no forced switching: while anyone waits, the holder releases
@@ -103,7 +103,7 @@ struct gil {
   _Atomic int locked;
   _Atomic int nwaiting;
   _Atomic int drop_request;
-  _Atomic int holder_interactive;
+  _Atomic int holder_prio;
   _Atomic uint64_t holder_since_ns; /* when the current holder took the GIL */
   _Atomic(gil_thread *) holder;
   _Atomic(gil_thread *) last_holder;
@@ -349,7 +349,7 @@ void gil_set_check_interval(gil *g, unsigned checks) { g->check_interval = check
 void gil_thread_init(gil *g, gil_thread *t, const char *name) {
   memset(t, 0, sizeof *t);
   t->owner = g;
-  t->interactive = true;
+  t->prio = GIL_PRIO_VOLUNTARY;
   t->last_release = GIL_RELEASE_DONE;
   snprintf(t->name, sizeof t->name, "%s", name ? name : "thread");
   cond_init_monotonic(&t->cond);
@@ -448,10 +448,10 @@ static void take_slow_shared(gil *g, gil_thread *t) {
 static void enqueue(gil *g, gil_thread *t) {
   t->qnext = NULL;
   t->queued = true;
-  if (g->policy == GIL_POLICY_IO_PRIORITY && t->interactive) {
-    /* Behind the other interactive waiters, ahead of every CPU-bound one. */
+  if (g->policy == GIL_POLICY_IO_PRIORITY && t->prio > GIL_PRIO_CPU) {
+    /* Behind the waiters of its class or higher, ahead of lower ones. */
     gil_thread **p = &g->qhead;
-    while (*p && (*p)->interactive) p = &(*p)->qnext;
+    while (*p && (*p)->prio >= t->prio) p = &(*p)->qnext;
     t->qnext = *p;
     *p = t;
     if (!t->qnext) g->qtail = t;
@@ -470,12 +470,11 @@ static void dequeue_head(gil *g) {
   h->queued = false;
 }
 
-/* fifo and io-priority: only the head of the queue may take the GIL. */
-/* io-priority: how long a holder may keep the GIL once an interactive
- * thread waits for it. A worker starting a new request is "interactive"
- * (it released voluntarily), so CPU-bound requests would only be recognised
- * after a whole switch interval; instead, any holder that has run this long
- * while an interactive thread waits is treated as CPU-bound. A tenth of the
+/* io-priority: how long a holder may keep the GIL once a waiter of its own
+ * class or higher (io or voluntary) waits for it. A worker starting a new
+ * request is "voluntary", so a CPU-bound request would otherwise only be
+ * recognised after a whole switch interval; a holder that has run this long
+ * while such a thread waits is treated as CPU-bound. A tenth of the
  * interval, at most 1 ms and at least 50 us. */
 static uint64_t preempt_after_ns(gil *g) {
   uint64_t p = atomic_load(&g->interval_ns) / 10;
@@ -486,9 +485,9 @@ static uint64_t preempt_after_ns(gil *g) {
 
 /* How long the head of the queue waits before it asks the holder to drop. */
 static uint64_t head_wait_ns(gil *g, gil_thread *t) {
-  if (g->policy != GIL_POLICY_IO_PRIORITY || !t->interactive || !atomic_load(&g->locked))
+  if (g->policy != GIL_POLICY_IO_PRIORITY || t->prio == GIL_PRIO_CPU || !atomic_load(&g->locked))
     return atomic_load(&g->interval_ns);
-  if (!atomic_load(&g->holder_interactive)) return 0;
+  if (atomic_load(&g->holder_prio) < t->prio) return 0;
   uint64_t since = atomic_load_explicit(&g->holder_since_ns, RELAXED);
   uint64_t now = gil_now_ns(), p = preempt_after_ns(g);
   uint64_t held = now > since ? now - since : 0;
@@ -536,7 +535,7 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now, bool s
   hist_add_owned(&s->wait_hist, waited);
   stat_add(&s->acquisitions, 1);
   atomic_store_explicit(&g->holder, t, RELAXED);
-  atomic_store_explicit(&g->holder_interactive, t->interactive, RELAXED);
+  atomic_store_explicit(&g->holder_prio, t->prio, RELAXED);
   atomic_store_explicit(&g->holder_since_ns, now, RELAXED);
   if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
     stat_add(&s->switches, 1);
@@ -590,9 +589,10 @@ static void account_release(gil *g, gil_thread *t, gil_release_reason why, uint6
   atomic_store_explicit(&t->hold_start_ns, 0, RELAXED);
   t->last_release = why;
   t->release_ns = now;
-  /* io-priority's classes: forced off means CPU-bound, anything else means
-   * the thread gave the GIL up by itself. */
-  t->interactive = why != GIL_RELEASE_INTERVAL;
+  /* io-priority's class for the next take (see the top of the file). */
+  t->prio = why == GIL_RELEASE_IO ? GIL_PRIO_IO
+            : why == GIL_RELEASE_INTERVAL ? GIL_PRIO_CPU
+                                          : GIL_PRIO_VOLUNTARY;
   int state = why == GIL_RELEASE_IO ? GIL_STATE_IO
               : why == GIL_RELEASE_DONE ? GIL_STATE_IDLE
                                         : GIL_STATE_WANTS;
@@ -683,7 +683,7 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
   uint64_t hold_start = atomic_load(&self->hold_start_ns);
   gil_thread_state state = (gil_thread_state)atomic_load(&self->state);
   gil_thread_init(g, self, self->name);
-  self->interactive = true;
+  self->prio = GIL_PRIO_VOLUNTARY;
   if (hold_start) { /* it forked while holding the GIL, as it must */
     atomic_store(&g->locked, 1);
     atomic_store(&g->holder, self);

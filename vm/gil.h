@@ -63,6 +63,9 @@ typedef enum gil_thread_state {
   GIL_STATE_EXIT,     /* timeline only: the thread left the GIL (gil_thread_fini) */
 } gil_thread_state;
 
+/* io-priority's classes, from the reason of a thread's last release. */
+enum { GIL_PRIO_CPU = 0, GIL_PRIO_VOLUNTARY = 1, GIL_PRIO_IO = 2 };
+
 typedef struct gil gil;
 
 typedef struct gil_thread {
@@ -77,7 +80,7 @@ typedef struct gil_thread {
   const char *label;
   /* Private to the owning thread and the GIL's mutex. */
   gil *owner;
-  bool interactive;           /* io-priority class of the next take */
+  int prio;                   /* io-priority class of the next take: GIL_PRIO_* */
   uint64_t release_ns;        /* when it last released (for io_ns) */
   gil_release_reason last_release;
   unsigned legacy_ticks;
