@@ -31,7 +31,9 @@ typedef struct Handler {
   int depth;
 } Handler;
 
-enum { FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH };
+/* FB_POP_VALUE: a finally body inlined by a return sits above the return
+ * value; a break, continue or return inside it drops that value. */
+enum { FB_WHILE, FB_FOR, FB_TRY_EXCEPT, FB_FINALLY_TRY, FB_FINALLY_END, FB_HANDLER, FB_WITH, FB_POP_VALUE };
 
 typedef struct FBlock {
   int kind;
@@ -925,11 +927,16 @@ static void unwind_block(Compiler *c, FBlock *b, bool preserve) {
     int idx = (int)(b - u->fblocks);
     int n = u->nfblocks;
     u->nfblocks = idx;
+    if (preserve) push_fblock(c, FB_POP_VALUE);
     compile_stmts(c, saved.finalbody);
     u->nfblocks = n;
     u->fblocks[idx] = saved;
     break;
   }
+  case FB_POP_VALUE:
+    if (preserve) emit(c, OP_ROT_TWO, 0);
+    emit(c, OP_POP_TOP, 0);
+    break;
   case FB_FINALLY_END:
     if (preserve) emit(c, OP_ROT_TWO, 0);
     emit(c, OP_POP_TOP, 0);
@@ -1131,14 +1138,16 @@ static void compile_try(Compiler *c, Node *n) {
   int d = u->depth, outer = u->cur_handler;
   int h_fin = new_handler(c, d);
   u->cur_handler = h_fin;
+  /* A return/break/continue in the body inlines the finally body from
+   * this copy: n->list4 is emptied while the except part compiles. */
+  NodeList finalbody = n->list4;
   FBlock *fb = push_fblock(c, FB_FINALLY_TRY);
   fb->outer_handler = outer;
-  fb->finalbody = &n->list4;
+  fb->finalbody = &finalbody;
   if (n->list2.n) {
-    NodeList saved = n->list4;
     n->list4.n = 0;
     compile_try_except(c, n);
-    n->list4 = saved;
+    n->list4 = finalbody;
   } else {
     compile_stmts(c, &n->list);
   }
