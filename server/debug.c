@@ -10,18 +10,9 @@
 
 #include "buf.h"
 
-/* The dashboard page is server/dashboard/gil.html, turned into a C array
- * (dashboard.h) at build time. Until that array is linked in, this small
- * page stands in: weak, so the generated definition wins when it is linked
- * as an object of the executable. (An archive member is never pulled in to
- * replace a weak definition, so the generated file must not live only in
- * libgild_server.a.) */
+/* The page's bytes come from the build (dashboard.h); binaries without
+ * them get dashboard_fallback.c's stand-in. */
 #include "dashboard.h"
-__attribute__((weak)) const unsigned char gild_dashboard_html[] =
-    "<!doctype html><html><head><meta charset=\"utf-8\"><title>gild: GIL</title></head>"
-    "<body><h1>gild: GIL</h1><p>The dashboard is not built into this binary. "
-    "See <a href=\"../metrics\">/metrics</a>.</p></body></html>\n";
-__attribute__((weak)) const size_t gild_dashboard_html_len = sizeof(gild_dashboard_html) - 1;
 
 void gild_debug_dashboard(const unsigned char **data, size_t *len) {
   *data = gild_dashboard_html;

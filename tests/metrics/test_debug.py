@@ -4,12 +4,13 @@
   seconds, while the loop keeps serving (/hello and /metrics answer during
   it); a second trace meanwhile gets 409; N missing, 0, above max_seconds or
   not a number gets 400;
-- /debug/gil serves an HTML page;
+- /debug/gil serves server/dashboard/gil.html, whole;
 - with "server_timing": false no Server-Timing header is sent (the access
   log keeps its figures); with "trace", "dashboard" and "metrics" null
   their paths are not answered by the server (404 from the router)."""
 
 import json
+import os
 import socket
 import threading
 import time
@@ -75,6 +76,11 @@ def main(gild, src):
         st, h, body, _ = g.get("/debug/gil")
         mtest.check(st == 200 and h.get("content-type", "").startswith("text/html")
                     and b"<html" in body.lower(), "/debug/gil: %d %r" % (st, h.get("content-type")))
+        # gild embeds the page: served whole, byte for byte.
+        with open(os.path.join(src, "server", "dashboard", "gil.html"), "rb") as f:
+            page = f.read()
+        mtest.check(body == page, "/debug/gil served %d bytes, server/dashboard/gil.html has %d"
+                    % (len(body), len(page)))
         st, h, _, _ = g.get("/io?ms=1")
         mtest.check("server-timing" in h, "Server-Timing missing with the default config")
 
