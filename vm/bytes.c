@@ -367,19 +367,6 @@ static int nargs_in(TState *ts, const char *name, int nargs, Obj *kwargs, int mi
 
 static bool b_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
-static int64_t bfind(const unsigned char *h, size_t from, size_t to, const unsigned char *nd,
-                     size_t nn, bool reverse) {
-  if (to < from || to - from < nn) return -1;
-  if (!reverse) {
-    if (nn == 0) return (int64_t)from;
-    const unsigned char *p = memmem(h + from, to - from, nd, nn);
-    return p ? p - h : -1;
-  }
-  for (size_t i = to - nn + 1; i-- > from;)
-    if (memcmp(h + i, nd, nn) == 0) return (int64_t)i;
-  return -1;
-}
-
 static int push_bytes(TState *ts, Obj *list, const unsigned char *p, size_t n) {
   Obj *o = bytes_new(ts, p, n);
   if (!o) return -1;
@@ -424,7 +411,7 @@ static int bytes_split(TState *ts, Value self, const Value *args, int nargs, Obj
   } else {
     BytesObj *sep = B(a[0]);
     int64_t off;
-    while (rc == 0 && maxsplit-- != 0 && (off = bfind(b->data, i, n, sep->data, sep->size, false)) >= 0) {
+    while (rc == 0 && maxsplit-- != 0 && (off = tb_find(b->data, i, n, sep->data, sep->size, false)) >= 0) {
       rc = push_bytes(ts, list, b->data + i, (size_t)off - i);
       i = (size_t)off + sep->size;
     }
@@ -493,30 +480,12 @@ static int bytes_rstrip(TState *ts, Value self, const Value *args, int nargs, Ob
   return do_strip(ts, self, args, nargs, kwargs, "rstrip", false, true, out);
 }
 
-static int range_of(TState *ts, const Value *args, int nargs, int at, int64_t len, int64_t *s,
-                    int64_t *e) {
-  *s = 0;
-  *e = len;
-  for (int k = 0; k < 2; k++) {
-    if (at + k >= nargs || v_is_none(args[at + k])) continue;
-    Value v = args[at + k];
-    if (!v_is_int(v) && !v_is_bool(v))
-      return vm_raise(ts, &TypeError_Type,
-                      "slice indices must be integers or None or have an __index__ method");
-    if (k == 0) *s = v.as.i; else *e = v.as.i;
-  }
-  if (*e > len) *e = len;
-  else if (*e < 0) { *e += len; if (*e < 0) *e = 0; }
-  if (*s < 0) { *s += len; if (*s < 0) *s = 0; }
-  return 0;
-}
-
 static int affix(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                  const char *name, bool at_end, Value *out) {
   if (nargs_in(ts, name, nargs, kwargs, 1, 3) < 0) return -1;
   BytesObj *b = B(self);
   int64_t s, e;
-  if (range_of(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
   const Value *cands = &args[0];
   size_t n = 1;
   if (v_is_type(args[0], &TupleType)) {
@@ -576,8 +545,8 @@ static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kw
   if (needle_of(ts, args[0], &one, &nd, &nn) < 0) return -1;
   BytesObj *b = B(self);
   int64_t s, e;
-  if (range_of(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
-  *pos = s > e ? -1 : bfind(b->data, (size_t)s, (size_t)e, nd, nn, reverse);
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
+  *pos = s > e ? -1 : tb_find(b->data, (size_t)s, (size_t)e, nd, nn, reverse);
   return 0;
 }
 
@@ -615,10 +584,10 @@ static int bytes_count(TState *ts, Value self, const Value *args, int nargs, Obj
   if (needle_of(ts, args[0], &one, &nd, &nn) < 0) return -1;
   BytesObj *b = B(self);
   int64_t s, e, n = 0;
-  if (range_of(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)b->size, &s, &e) < 0) return -1;
   if (s > e) { *out = v_int(0); return 0; }
   if (nn == 0) { *out = v_int(e - s + 1); return 0; }
-  for (int64_t off; (off = bfind(b->data, (size_t)s, (size_t)e, nd, nn, false)) >= 0; n++)
+  for (int64_t off; (off = tb_find(b->data, (size_t)s, (size_t)e, nd, nn, false)) >= 0; n++)
     s = off + (int64_t)nn;
   *out = v_int(n);
   return 0;
@@ -647,7 +616,7 @@ static int bytes_replace(TState *ts, Value self, const Value *args, int nargs, O
     }
   } else {
     int64_t off;
-    while (count-- != 0 && (off = bfind(b->data, i, b->size, old->data, old->size, false)) >= 0) {
+    while (count-- != 0 && (off = tb_find(b->data, i, b->size, old->data, old->size, false)) >= 0) {
       tb_put(&t, b->data + i, (size_t)off - i);
       tb_put(&t, rep->data, rep->size);
       i = (size_t)off + old->size;
@@ -752,7 +721,7 @@ static int bytes_partition_dir(TState *ts, Value self, const Value *args, int na
   if (nargs_in(ts, name, nargs, kwargs, 1, 1) < 0 || need_bytes(ts, args[0]) < 0) return -1;
   BytesObj *b = B(self), *sep = B(args[0]);
   if (sep->size == 0) return vm_raise(ts, &ValueError_Type, "empty separator");
-  int64_t at = bfind(b->data, 0, b->size, sep->data, sep->size, reverse);
+  int64_t at = tb_find(b->data, 0, b->size, sep->data, sep->size, reverse);
   Value parts[3];
   /* no match: (self, b'', b'') for partition, (b'', b'', self) for rpartition */
   size_t cut = at < 0 ? (reverse ? 0 : b->size) : (size_t)at;
@@ -795,7 +764,7 @@ static int need_index(TState *ts, Value v, int64_t *out) {
                   v_type(v)->name);
 }
 
-/* kind: 'l' ljust, 'r' rjust, 'c' center (CPython's rounding for center). */
+/* kind: 'l' ljust, 'r' rjust, 'c' center. */
 static int bytes_pad(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      const char *name, char kind, Value *out) {
   if (nargs_in(ts, name, nargs, kwargs, 1, 2) < 0) return -1;
@@ -814,13 +783,9 @@ static int bytes_pad(TState *ts, Value self, const Value *args, int nargs, Obj *
     *out = v_incref(self);
     return 0;
   }
-  int64_t marg = width - len;
-  int64_t left = kind == 'l' ? 0 : kind == 'r' ? marg : marg / 2 + (marg & width & 1);
   TextBuf t;
   tb_init(&t);
-  tb_repeat(&t, &fill, 1, (size_t)left);
-  tb_put(&t, b->data, b->size);
-  tb_repeat(&t, &fill, 1, (size_t)(marg - left));
+  tb_put_padded(&t, b->data, b->size, len, width, kind, &fill, 1);
   Obj *o = tb_finish_bytes(ts, &t);
   if (!o) return -1;
   *out = v_obj(o);
@@ -856,13 +821,7 @@ static int bytes_zfill(TState *ts, Value self, const Value *args, int nargs, Obj
   }
   TextBuf t;
   tb_init(&t);
-  size_t skip = 0;
-  if (b->size > 0 && (b->data[0] == '+' || b->data[0] == '-')) {
-    tb_putc(&t, (char)b->data[0]);
-    skip = 1;
-  }
-  tb_repeat(&t, "0", 1, (size_t)(width - (int64_t)b->size));
-  tb_put(&t, b->data + skip, b->size - skip);
+  tb_put_zfilled(&t, (const char *)b->data, b->size, (size_t)(width - (int64_t)b->size));
   Obj *o = tb_finish_bytes(ts, &t);
   if (!o) return -1;
   *out = v_obj(o);
@@ -929,7 +888,7 @@ static int bytes_rsplit(TState *ts, Value self, const Value *args, int nargs, Ob
   } else {
     BytesObj *sep = B(a[0]);
     int64_t off;
-    while (rc == 0 && maxsplit-- != 0 && (off = bfind(b->data, 0, e, sep->data, sep->size, true)) >= 0) {
+    while (rc == 0 && maxsplit-- != 0 && (off = tb_find(b->data, 0, e, sep->data, sep->size, true)) >= 0) {
       rc = push_bytes(ts, list, b->data + off + sep->size, e - (size_t)off - sep->size);
       e = (size_t)off;
     }

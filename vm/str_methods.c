@@ -67,9 +67,9 @@ static int get_index(TState *ts, Value v, int64_t *out) {
                   v_type(v)->name);
 }
 
-/* start/end arguments as slice bounds, clamped like CPython's ADJUST_INDICES. */
-static int sub_range(TState *ts, const Value *args, int nargs, int at, int64_t len, int64_t *s,
-                     int64_t *e) {
+/* start/end arguments as slice bounds (see textbuf.h), shared with bytes.c. */
+int tb_slice_bounds(TState *ts, const Value *args, int nargs, int at, int64_t len, int64_t *s,
+                    int64_t *e) {
   *s = 0;
   *e = len;
   for (int k = 0; k < 2; k++) {
@@ -305,21 +305,6 @@ static int str_isidentifier(TState *ts, Value self, const Value *args, int nargs
 
 /* ---- searching -------------------------------------------------------------- */
 
-/* Byte offset of needle in hay[from..to), searching from the left or the
- * right; -1 if absent. */
-static int64_t find_bytes(const char *hay, size_t from, size_t to, const char *nd, size_t nn,
-                          bool reverse) {
-  if (to < from || to - from < nn) return -1;
-  if (!reverse) {
-    if (nn == 0) return (int64_t)from;
-    const char *p = memmem(hay + from, to - from, nd, nn);
-    return p ? p - hay : -1;
-  }
-  for (size_t i = to - nn + 1; i-- > from;)
-    if (memcmp(hay + i, nd, nn) == 0) return (int64_t)i;
-  return -1;
-}
-
 /* find/rfind/index/rindex share this: the code-point index of sub, or -1. */
 static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                    const char *name, bool reverse, int64_t *pos) {
@@ -327,11 +312,11 @@ static int do_find(TState *ts, Value self, const Value *args, int nargs, Obj *kw
   if (need_str(ts, args[0]) < 0) return -1;
   StrObj *s = SELF, *sub = as_str(args[0]);
   int64_t st, en;
-  if (sub_range(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
   *pos = -1;
   if (st > (int64_t)s->length || st > en) return 0;
   size_t bs = tb_cp_offset(s, st), be = tb_cp_offset(s, en);
-  int64_t off = find_bytes(s->data, bs, be, sub->data, sub->size, reverse);
+  int64_t off = tb_find(s->data, bs, be, sub->data, sub->size, reverse);
   if (off >= 0) *pos = st + tb_utf8_count(s->data + bs, (size_t)off - bs);
   return 0;
 }
@@ -376,11 +361,11 @@ static int str_count(TState *ts, Value self, const Value *args, int nargs, Obj *
   if (need_str(ts, args[0]) < 0) return -1;
   StrObj *s = SELF, *sub = as_str(args[0]);
   int64_t st, en, n = 0;
-  if (sub_range(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
   if (st > (int64_t)s->length || st > en) { *out = v_int(0); return 0; }
   if (sub->size == 0) { *out = v_int(en - st + 1); return 0; }
   size_t bs = tb_cp_offset(s, st), be = tb_cp_offset(s, en);
-  for (int64_t off; (off = find_bytes(s->data, bs, be, sub->data, sub->size, false)) >= 0;) {
+  for (int64_t off; (off = tb_find(s->data, bs, be, sub->data, sub->size, false)) >= 0;) {
     n++;
     bs = (size_t)off + sub->size;
   }
@@ -394,7 +379,7 @@ static int affix_match(TState *ts, Value self, const Value *args, int nargs, Obj
   if (check_nargs(ts, name, nargs, kwargs, 1, 3) < 0) return -1;
   StrObj *s = SELF;
   int64_t st, en;
-  if (sub_range(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
+  if (tb_slice_bounds(ts, args, nargs, 1, (int64_t)s->length, &st, &en) < 0) return -1;
   Value arg = args[0];
   const Value *cands = &arg;
   size_t ncand = 1;
@@ -495,7 +480,7 @@ static int split_sep(TState *ts, StrObj *s, StrObj *sep, int64_t maxsplit, bool 
   if (!reverse) {
     size_t i = 0;
     int64_t off;
-    while (maxsplit-- != 0 && (off = find_bytes(d, i, s->size, sep->data, sep->size, false)) >= 0) {
+    while (maxsplit-- != 0 && (off = tb_find(d, i, s->size, sep->data, sep->size, false)) >= 0) {
       if (push_piece(ts, list, d + i, (size_t)off - i) < 0) return -1;
       i = (size_t)off + sep->size;
     }
@@ -503,7 +488,7 @@ static int split_sep(TState *ts, StrObj *s, StrObj *sep, int64_t maxsplit, bool 
   }
   size_t end = s->size;
   int64_t off;
-  while (maxsplit-- != 0 && (off = find_bytes(d, 0, end, sep->data, sep->size, true)) >= 0) {
+  while (maxsplit-- != 0 && (off = tb_find(d, 0, end, sep->data, sep->size, true)) >= 0) {
     size_t a = (size_t)off + sep->size;
     if (push_piece(ts, list, d + a, end - a) < 0) return -1;
     end = (size_t)off;
@@ -588,7 +573,7 @@ static int do_partition(TState *ts, Value self, const Value *args, int nargs, Ob
   if (need_str(ts, args[0]) < 0) return -1;
   StrObj *s = SELF, *sep = as_str(args[0]);
   if (sep->size == 0) return vm_raise(ts, &ValueError_Type, "empty separator");
-  int64_t off = find_bytes(s->data, 0, s->size, sep->data, sep->size, reverse);
+  int64_t off = tb_find(s->data, 0, s->size, sep->data, sep->size, reverse);
   Obj *parts[3] = {NULL, NULL, NULL};
   if (off < 0) {
     /* Not found: (s, '', '') or ('', '', s). */
@@ -691,7 +676,7 @@ static int str_replace(TState *ts, Value self, const Value *args, int nargs, Obj
     }
   } else {
     int64_t off;
-    while (count-- != 0 && (off = find_bytes(s->data, i, s->size, old->data, old->size, false)) >= 0) {
+    while (count-- != 0 && (off = tb_find(s->data, i, s->size, old->data, old->size, false)) >= 0) {
       tb_put(&b, s->data + i, (size_t)off - i);
       tb_put(&b, rep->data, rep->size);
       i = (size_t)off + old->size;
@@ -805,15 +790,9 @@ static int do_pad(TState *ts, Value self, const Value *args, int nargs, Obj *kwa
   StrObj *s = SELF;
   int64_t len = (int64_t)s->length;
   if (width <= len) { *out = v_incref(self); return 0; }
-  int64_t marg = width - len, left;
-  if (kind == 'l') left = 0;
-  else if (kind == 'r') left = marg;
-  else left = marg / 2 + (marg & width & 1); /* CPython's rounding for center */
   TextBuf b;
   tb_init(&b);
-  tb_repeat(&b, fill, nfill, (size_t)left);
-  tb_put(&b, s->data, s->size);
-  tb_repeat(&b, fill, nfill, (size_t)(marg - left));
+  tb_put_padded(&b, s->data, s->size, len, width, kind, fill, nfill);
   return ret_buf(ts, &b, out);
 }
 
@@ -841,13 +820,7 @@ static int str_zfill(TState *ts, Value self, const Value *args, int nargs, Obj *
   if (width <= (int64_t)s->length) { *out = v_incref(self); return 0; }
   TextBuf b;
   tb_init(&b);
-  size_t skip = 0;
-  if (s->size > 0 && (s->data[0] == '+' || s->data[0] == '-')) {
-    tb_putc(&b, s->data[0]);
-    skip = 1;
-  }
-  tb_repeat(&b, "0", 1, (size_t)(width - (int64_t)s->length));
-  tb_put(&b, s->data + skip, s->size - skip);
+  tb_put_zfilled(&b, s->data, s->size, (size_t)(width - (int64_t)s->length));
   return ret_buf(ts, &b, out);
 }
 

@@ -52,6 +52,39 @@ void tb_repeat(TextBuf *b, const char *s, size_t n, size_t times) {
   for (size_t i = 0; i < times; i++) tb_put(b, s, n);
 }
 
+int64_t tb_find(const void *hay, size_t from, size_t to, const void *needle, size_t nn,
+                bool reverse) {
+  const char *h = hay;
+  if (to < from || to - from < nn) return -1;
+  if (!reverse) {
+    if (nn == 0) return (int64_t)from;
+    const char *p = memmem(h + from, to - from, needle, nn);
+    return p ? p - h : -1;
+  }
+  for (size_t i = to - nn + 1; i-- > from;)
+    if (memcmp(h + i, needle, nn) == 0) return (int64_t)i;
+  return -1;
+}
+
+void tb_put_padded(TextBuf *b, const void *s, size_t n, int64_t len, int64_t width, char kind,
+                   const char *fill, size_t nfill) {
+  int64_t marg = width - len;
+  int64_t left = kind == 'l' ? 0 : kind == 'r' ? marg : marg / 2 + (marg & width & 1);
+  tb_repeat(b, fill, nfill, (size_t)left);
+  tb_put(b, s, n);
+  tb_repeat(b, fill, nfill, (size_t)(marg - left));
+}
+
+void tb_put_zfilled(TextBuf *b, const char *s, size_t n, size_t zeros) {
+  size_t skip = 0;
+  if (n > 0 && (s[0] == '+' || s[0] == '-')) {
+    tb_putc(b, s[0]);
+    skip = 1;
+  }
+  tb_repeat(b, "0", 1, zeros);
+  tb_put(b, s + skip, n - skip);
+}
+
 void tb_put_value_str(TextBuf *b, Value strv) {
   StrObj *s = as_str(strv);
   tb_put(b, s->data, s->size);
