@@ -306,11 +306,8 @@ static int process_join(TState *ts, Value self, const Value *args, int nargs, Ob
   if (p->is_main || p->pid == getpid())
     return vm_raise(ts, &AssertionError_Type, "can only join a child process");
   if (p->pid == 0) return vm_raise(ts, &AssertionError_Type, "can only join a started process");
-  double timeout = -1;
-  if (!v_is_undef(a[0]) && !v_is_none(a[0])) {
-    if (module_real_arg(ts, a[0], &timeout) < 0) return -1;
-    if (timeout < 0) timeout = 0;
-  }
+  double timeout;
+  if (module_timeout_arg(ts, a[0], &timeout) < 0) return -1;
   process_wait(ts, p, timeout);
   *out = v_none();
   return 0;
@@ -368,20 +365,6 @@ static const MethodDef process_methods[] = {
     {NULL, NULL},
 };
 
-static int to_tuple(TState *ts, Value v, Obj **out) {
-  if (v_is_undef(v)) return (*out = tuple_new(ts, 0)) ? 0 : -1;
-  if (v_is_type(v, &TupleType)) {
-    obj_incref(v.as.o);
-    *out = v.as.o;
-    return 0;
-  }
-  Obj *l;
-  if (vm_to_list(ts, v, &l) < 0) return -1;
-  *out = tuple_from_array(ts, ((ListObj *)l)->items, ((ListObj *)l)->len);
-  obj_decref(l);
-  return *out ? 0 : -1;
-}
-
 /* Process-N, or Process-1:N in a child: CPython's _identity. */
 static int process_default_name(TState *ts, ProcessObj *p) {
   ProcessObj *cur = get_current_process(ts);
@@ -397,19 +380,13 @@ static int process_default_name(TState *ts, ProcessObj *p) {
 static int process_construct(TState *ts, Type *type, const Value *args, int nargs,
                              Obj *kwargs, Value *out) {
   (void)type;
-  static const char *const names[] = {"group", "target", "name", "args", "kwargs", "daemon"};
   Value a[6];
-  if (vm_parse_args(ts, "Process", args, nargs, kwargs, names, 6, 5, 0, a) < 0) return -1;
-  if (!v_is_undef(a[0]) && !v_is_none(a[0]))
-    return vm_raise(ts, &AssertionError_Type, "group argument must be None for now");
-  if (!v_is_undef(a[4]) && !v_is_none(a[4]) && !v_is_type(a[4], &DictType))
-    return vm_raise(ts, &TypeError_Type, "argument after ** must be a mapping, not %s",
-                    v_type(a[4])->name);
+  if (threading_worker_args(ts, "Process", args, nargs, kwargs, a) < 0) return -1;
   ProcessObj *p = process_alloc(ts);
   if (!p) return -1;
   *out = v_obj(&p->ob);
   if (!v_is_undef(a[1])) p->target = v_incref(a[1]);
-  if (to_tuple(ts, a[3], &p->args) < 0 || process_default_name(ts, p) < 0) goto fail;
+  if (threading_args_tuple(ts, a[3], &p->args) < 0 || process_default_name(ts, p) < 0) goto fail;
   if (!v_is_undef(a[2]) && !v_is_none(a[2])) {
     Value s;
     if (vm_str(ts, a[2], &s) < 0) goto fail;
@@ -876,11 +853,8 @@ static int pool_terminate_all(TState *ts, PoolObj *pool) {
 /* ---- AsyncResult methods ----------------------------------------------------------------- */
 
 static int result_wait_for(TState *ts, ResultObj *r, Value tmo, bool *done) {
-  double timeout = -1;
-  if (!v_is_undef(tmo) && !v_is_none(tmo)) {
-    if (module_real_arg(ts, tmo, &timeout) < 0) return -1;
-    if (timeout < 0) timeout = 0;
-  }
+  double timeout;
+  if (module_timeout_arg(ts, tmo, &timeout) < 0) return -1;
   if (r->state != TASK_DONE) {
     int rc = pool_pump(ts, r->pool, r, timeout);
     if (rc < 0) return -1;
@@ -966,7 +940,7 @@ static int pool_apply_async(TState *ts, Value self, const Value *args, int nargs
     if (!v_is_undef(a[i]) && !v_is_none(a[i]))
       return vm_raise(ts, &NotImplementedError_Type, "apply_async: %s is not supported", names[i]);
   Obj *targs;
-  if (to_tuple(ts, a[1], &targs) < 0) return -1;
+  if (threading_args_tuple(ts, a[1], &targs) < 0) return -1;
   ResultObj *r = pool_submit(ts, (PoolObj *)self.as.o, a[0], targs, false);
   obj_decref(targs);
   if (!r) return -1;

@@ -352,17 +352,6 @@ static int thread_start(TState *ts, Value self, const Value *args, int nargs, Ob
   return 0;
 }
 
-/* An optional timeout argument: None -> -1 (forever), negative -> 0. */
-static int timeout_arg(TState *ts, Value v, double *out) {
-  if (v_is_undef(v) || v_is_none(v)) {
-    *out = -1;
-    return 0;
-  }
-  if (module_real_arg(ts, v, out) < 0) return -1;
-  if (*out < 0) *out = 0;
-  return 0;
-}
-
 static int thread_join(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                        Value *out) {
   ThreadObj *t = (ThreadObj *)self.as.o;
@@ -373,7 +362,7 @@ static int thread_join(TState *ts, Value self, const Value *args, int nargs, Obj
   if (!t->started)
     return vm_raise(ts, &RuntimeError_Type, "cannot join thread before it is started");
   if (t == current_thread(ts)) return vm_raise(ts, &RuntimeError_Type, "cannot join current thread");
-  if (timeout_arg(ts, a[0], &timeout) < 0) return -1;
+  if (module_timeout_arg(ts, a[0], &timeout) < 0) return -1;
   thread_wait_done(ts, t, timeout);
   *out = v_none();
   return 0;
@@ -428,7 +417,7 @@ static int thread_default_name(TState *ts, Value target, Obj **out) {
   return *out ? 0 : -1;
 }
 
-static int args_tuple(TState *ts, Value v, Obj **out) {
+int threading_args_tuple(TState *ts, Value v, Obj **out) {
   if (v_is_undef(v)) return (*out = tuple_new(ts, 0)) ? 0 : -1;
   if (v_is_type(v, &TupleType)) {
     obj_incref(v.as.o);
@@ -442,18 +431,24 @@ static int args_tuple(TState *ts, Value v, Obj **out) {
   return *out ? 0 : -1;
 }
 
-static int thread_construct(TState *ts, Type *type, const Value *args, int nargs, Obj *kwargs,
-                            Value *out) {
-  (void)type;
+int threading_worker_args(TState *ts, const char *fname, const Value *args, int nargs,
+                          Obj *kwargs, Value a[6]) {
   static const char *const names[] = {"group", "target", "name", "args", "kwargs", "daemon"};
-  Value a[6];
-  if (vm_parse_args(ts, "Thread", args, nargs, kwargs, names, 6, 5, 0, a) < 0) return -1;
+  if (vm_parse_args(ts, fname, args, nargs, kwargs, names, 6, 5, 0, a) < 0) return -1;
   if (!v_is_undef(a[0]) && !v_is_none(a[0]))
     return vm_raise(ts, &AssertionError_Type, "group argument must be None for now");
-  Value target = v_is_undef(a[1]) ? v_none() : a[1];
   if (!v_is_undef(a[4]) && !v_is_none(a[4]) && !v_is_type(a[4], &DictType))
     return vm_raise(ts, &TypeError_Type, "argument after ** must be a mapping, not %s",
                     v_type(a[4])->name);
+  return 0;
+}
+
+static int thread_construct(TState *ts, Type *type, const Value *args, int nargs, Obj *kwargs,
+                            Value *out) {
+  (void)type;
+  Value a[6];
+  if (threading_worker_args(ts, "Thread", args, nargs, kwargs, a) < 0) return -1;
+  Value target = v_is_undef(a[1]) ? v_none() : a[1];
   Obj *name;
   if (!v_is_undef(a[2]) && !v_is_none(a[2])) {
     Value s;
@@ -466,7 +461,7 @@ static int thread_construct(TState *ts, Type *type, const Value *args, int nargs
   obj_decref(name);
   if (!t) return -1;
   t->target = v_incref(target);
-  if (args_tuple(ts, a[3], &t->args) < 0) {
+  if (threading_args_tuple(ts, a[3], &t->args) < 0) {
     obj_decref(&t->ob);
     return -1;
   }

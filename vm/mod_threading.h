@@ -40,4 +40,14 @@ void multiprocessing_after_fork_child(void);
  * it. Returns 0 or -1 with MemoryError raised. */
 int threading_ensure_gil(TState *ts);
 
+/* Thread(...) and Process(...) take the same parameters (group, target, name,
+ * args, kwargs, daemon): binds them to a[6] and makes the checks both make
+ * (group must be None, kwargs a dict or None). fname names the callable in
+ * messages. */
+int threading_worker_args(TState *ts, const char *fname, const Value *args, int nargs,
+                          Obj *kwargs, Value a[6]);
+/* The args= argument as a tuple: () when absent, a tuple as it is, any other
+ * iterable copied. */
+int threading_args_tuple(TState *ts, Value v, Obj **out);
+
 #endif

@@ -58,3 +58,13 @@ int module_real_arg(TState *ts, Value v, double *out) {
   else return vm_raise(ts, &TypeError_Type, "must be real number, not %s", v_type(v)->name);
   return 0;
 }
+
+int module_timeout_arg(TState *ts, Value v, double *out) {
+  if (v_is_undef(v) || v_is_none(v)) {
+    *out = -1;
+    return 0;
+  }
+  if (module_real_arg(ts, v, out) < 0) return -1;
+  if (*out < 0) *out = 0;
+  return 0;
+}

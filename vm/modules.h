@@ -22,6 +22,9 @@ int module_add_obj(TState *ts, Obj *module, const char *name, Obj *o);
 int module_no_args(TState *ts, const char *qualname, int nargs, Obj *kwargs);
 /* A float from an int or float argument ("must be real number, not str"). */
 int module_real_arg(TState *ts, Value v, double *out);
+/* An optional timeout argument (join, get, wait): absent or None -> -1
+ * (forever), a negative number -> 0. */
+int module_timeout_arg(TState *ts, Value v, double *out);
 
 /* The module definitions of the mod_*.c files. */
 extern const NativeModuleDef mod_sys_def, mod_time_def, mod_math_def, mod_json_def,
