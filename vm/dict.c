@@ -382,16 +382,7 @@ static int dict_len(TState *ts, Value self, int64_t *out) {
 static int dict_getitem(TState *ts, Value self, Value key, Value *out) {
   int rc = dict_get(ts, self.as.o, key, out);
   if (rc < 0) return -1;
-  if (rc == 0) {
-    Obj *args = tuple_pack(ts, 1, key);
-    if (!args) return -1;
-    Obj *e = exc_new(ts, &KeyError_Type, args);
-    obj_decref(args);
-    if (!e) return -1;
-    vm_raise_value(ts, v_obj(e));
-    obj_decref(e);
-    return -1;
-  }
+  if (rc == 0) return vm_raise_key_error(ts, key);
   return 0;
 }
 
@@ -399,16 +390,7 @@ static int dict_setitem(TState *ts, Value self, Value key, Value val) {
   if (!v_is_undef(val)) return dict_set(ts, self.as.o, key, val);
   int rc = dict_del(ts, self.as.o, key);
   if (rc < 0) return -1;
-  if (rc == 0) {
-    Obj *args = tuple_pack(ts, 1, key);
-    if (!args) return -1;
-    Obj *e = exc_new(ts, &KeyError_Type, args);
-    obj_decref(args);
-    if (!e) return -1;
-    vm_raise_value(ts, v_obj(e));
-    obj_decref(e);
-    return -1;
-  }
+  if (rc == 0) return vm_raise_key_error(ts, key);
   return 0;
 }
 

@@ -29,17 +29,6 @@ static int check_args(TState *ts, const char *name, int nargs, Obj *kwargs, int 
   return 0;
 }
 
-static int raise_key_error(TState *ts, Value key) {
-  Obj *t = tuple_pack(ts, 1, key);
-  if (!t) return -1;
-  Obj *e = exc_new(ts, &KeyError_Type, t);
-  obj_decref(t);
-  if (!e) return -1;
-  vm_raise_value(ts, v_obj(e));
-  obj_decref(e);
-  return -1;
-}
-
 /* ---- views -------------------------------------------------------------------- */
 
 typedef struct DictViewObj {
@@ -280,7 +269,7 @@ static int dict_m_pop(TState *ts, Value self, const Value *args, int nargs, Obj 
   if (rc < 0) return -1;
   if (rc == 0) {
     if (nargs > 1) { *out = v_incref(args[1]); return 0; }
-    return raise_key_error(ts, args[0]);
+    return vm_raise_key_error(ts, args[0]);
   }
   if (dict_del(ts, self.as.o, args[0]) < 0) { v_decref(*out); return -1; }
   return 0;
@@ -297,7 +286,7 @@ static int dict_m_popitem(TState *ts, Value self, const Value *args, int nargs, 
   if (i == 0) {
     Obj *msg = str_from_cstr(ts, "popitem(): dictionary is empty");
     if (!msg) return -1;
-    raise_key_error(ts, v_obj(msg));
+    vm_raise_key_error(ts, v_obj(msg));
     obj_decref(msg);
     return -1;
   }

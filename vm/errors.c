@@ -370,6 +370,17 @@ int vm_raise_value(TState *ts, Value exc) {
   return -1;
 }
 
+int vm_raise_key_error(TState *ts, Value key) {
+  Obj *t = tuple_pack(ts, 1, key);
+  if (!t) return -1;
+  Obj *e = exc_new(ts, &KeyError_Type, t);
+  obj_decref(t);
+  if (!e) return -1;
+  vm_raise_value(ts, v_obj(e));
+  obj_decref(e);
+  return -1;
+}
+
 int vm_raise(TState *ts, Type *type, const char *fmt, ...) {
   char stackbuf[512];
   va_list ap;

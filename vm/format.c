@@ -753,17 +753,6 @@ typedef struct FmtCtx {
   bool manual;
 } FmtCtx;
 
-static int raise_key_error(TState *ts, Value key) {
-  Obj *t = tuple_pack(ts, 1, key);
-  if (!t) return -1;
-  Obj *e = exc_new(ts, &KeyError_Type, t);
-  obj_decref(t);
-  if (!e) return -1;
-  vm_raise_value(ts, v_obj(e));
-  obj_decref(e);
-  return -1;
-}
-
 static bool all_digits(const char *s, size_t n) {
   if (n == 0) return false;
   for (size_t i = 0; i < n; i++)
@@ -801,7 +790,7 @@ static int field_first(TState *ts, FmtCtx *c, const char *s, size_t n, Value *ou
   if (!key) return -1;
   int rc = 0;
   if (c->kwargs) rc = dict_get(ts, c->kwargs, v_obj(key), out);
-  if (rc == 0) raise_key_error(ts, v_obj(key));
+  if (rc == 0) vm_raise_key_error(ts, v_obj(key));
   obj_decref(key);
   return rc == 1 ? 0 : -1;
 }

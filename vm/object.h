@@ -375,6 +375,7 @@ int vm_call(TState *ts, Value callable, const Value *args, int nargs, Obj *kwarg
 /* Raise `type(msg)`; returns -1 so callers can `return vm_raise(...)`. */
 int vm_raise(TState *ts, Type *type, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int vm_raise_value(TState *ts, Value exc);   /* steals nothing: increfs */
+int vm_raise_key_error(TState *ts, Value key); /* KeyError(key), the key itself as its arg */
 int vm_raise_nomem(TState *ts);
 /* The exception raised on ts, or T_UNDEF. */
 Value vm_exc_current(TState *ts);

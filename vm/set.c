@@ -34,17 +34,6 @@ static bool slot_unused(const SetEntry *e) { return v_is_undef(e->key) && e->has
 
 static bool is_set(Value v) { return v_is_type(v, &SetType); }
 
-static int raise_key_error(TState *ts, Value key) {
-  Obj *t = tuple_pack(ts, 1, key);
-  if (!t) return -1;
-  Obj *e = exc_new(ts, &KeyError_Type, t);
-  obj_decref(t);
-  if (!e) return -1;
-  vm_raise_value(ts, v_obj(e));
-  obj_decref(e);
-  return -1;
-}
-
 /* ---- the table ---------------------------------------------------------------- */
 
 static void insert_clean(SetEntry *table, size_t mask, Value key, int64_t hash) {
@@ -616,7 +605,7 @@ METHOD(set_m_remove) {
   if (vm_hash(ts, args[0], &h) < 0) return -1;
   int rc = discard_entry(ts, SO(self), args[0], h);
   if (rc < 0) return -1;
-  if (rc == 0) return raise_key_error(ts, args[0]);
+  if (rc == 0) return vm_raise_key_error(ts, args[0]);
   *out = v_none();
   return 0;
 }
@@ -628,7 +617,7 @@ METHOD(set_m_pop) {
   if (so->used == 0) {
     Obj *msg = str_from_cstr(ts, "pop from an empty set");
     if (!msg) return -1;
-    raise_key_error(ts, v_obj(msg));
+    vm_raise_key_error(ts, v_obj(msg));
     obj_decref(msg);
     return -1;
   }
