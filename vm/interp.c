@@ -564,6 +564,17 @@ static inline int truth(TState *ts, Value v) {
     } \
   } while (0)
 
+/* Jumps within the code; a backward jump is a loop's back-edge (`while`,
+ * `for`, `while not done:`), where the GIL and async exceptions get their
+ * check. */
+#define JUMP_TO(dest) \
+  do { \
+    const uint32_t *to_ = (dest); \
+    bool back_ = to_ < ip; \
+    ip = to_; \
+    if (back_) CHECK_BREAKER(); \
+  } while (0)
+
 static int run_frame(TState *ts, Frame *f, Value *result) {
 #if USE_COMPUTED_GOTO
   static void *const dispatch_table[OP__COUNT] = {
@@ -1121,13 +1132,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(JUMP) {
-    const uint32_t *target = co->code + INSN_ARG(w);
-    if (target < ip) {
-      ip = target;
-      CHECK_BREAKER();
-    } else {
-      ip = target;
-    }
+    JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_FALSE) {
@@ -1141,14 +1146,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (!t) {
-      /* `while not done:` loops back through here: a back-edge like any
-       * other, so the GIL and async exceptions get their check. */
-      const uint32_t *target = co->code + INSN_ARG(w);
-      bool back = target < ip;
-      ip = target;
-      if (back) CHECK_BREAKER();
-    }
+    if (!t) JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_TRUE) {
@@ -1162,12 +1160,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (t) {
-      const uint32_t *target = co->code + INSN_ARG(w);
-      bool back = target < ip;
-      ip = target;
-      if (back) CHECK_BREAKER();
-    }
+    if (t) JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(JUMP_IF_FALSE_OR_POP) {
@@ -1663,11 +1656,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       t = vm_compare_bool(ts, a, k, arg & 15);
       if (t < 0) goto error;
     }
-    if (t == want) {
-      bool back = target < ip;
-      ip = target;
-      if (back) CHECK_BREAKER();
-    }
+    if (t == want) JUMP_TO(target);
     DISPATCH();
   }
 
@@ -1723,11 +1712,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     if (LIKELY(a.tag == T_INT)) {
       /* bits 8-10 of arg: whether to jump when local <, ==, > imm */
       t = (arg >> (8 + (a.as.i >= imm) + (a.as.i > imm))) & 1;
-      if (t) {
-        bool back = target < ip;
-        ip = target;
-        if (back) CHECK_BREAKER();
-      }
+      if (t) JUMP_TO(target);
       DISPATCH();
     } else {
       SAVE();
@@ -1738,11 +1723,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       t = vm_compare_bool(ts, a, v_int(imm), arg & 15);
       if (t < 0) goto error;
     }
-    if (t == ((arg >> 4) & 1)) {
-      bool back = target < ip;
-      ip = target;
-      if (back) CHECK_BREAKER();
-    }
+    if (t == ((arg >> 4) & 1)) JUMP_TO(target);
     DISPATCH();
   }
 
