@@ -277,14 +277,35 @@ static int scan_record(conf_scan *s, char *path, int line, int column) {
   return 0;
 }
 
-static int scan_object(conf_scan *s, const char *path, int depth) {
-  int bad;
-  scan_advance(s); /* '{' */
+/* Steps over an object's '{' or an array's '['; 1 when the closer follows at
+ * once (the container is empty and has been read). */
+static int scan_open(conf_scan *s, char close) {
+  scan_advance(s);
   scan_ws(s);
-  if (s->p < s->end && *s->p == '}') {
+  if (s->p < s->end && *s->p == close) {
     scan_advance(s);
-    return 0;
+    return 1;
   }
+  return 0;
+}
+
+/* After a member or element: 1 at the closer (read), 0 after a ',' (another
+ * follows), -1 on anything else. */
+static int scan_next(conf_scan *s, char close) {
+  scan_ws(s);
+  if (s->p >= s->end) return -1;
+  if (*s->p == close) {
+    scan_advance(s);
+    return 1;
+  }
+  if (*s->p != ',') return -1;
+  scan_advance(s);
+  return 0;
+}
+
+static int scan_object(conf_scan *s, const char *path, int depth) {
+  int bad, more;
+  if (scan_open(s, '}')) return 0;
   for (;;) {
     scan_ws(s);
     if (s->p >= s->end || *s->p != '"') return -1;
@@ -305,25 +326,14 @@ static int scan_object(conf_scan *s, const char *path, int depth) {
     if (s->p >= s->end || *s->p != ':') return -1;
     scan_advance(s);
     if (scan_value(s, child, depth + 1) < 0) return -1;
-    scan_ws(s);
-    if (s->p >= s->end) return -1;
-    if (*s->p == '}') {
-      scan_advance(s);
-      return 0;
-    }
-    if (*s->p != ',') return -1;
-    scan_advance(s);
+    if ((more = scan_next(s, '}')) != 0) return more < 0 ? -1 : 0;
   }
 }
 
 static int scan_array(conf_scan *s, const char *path, int depth) {
   char child[64];
-  scan_advance(s); /* '[' */
-  scan_ws(s);
-  if (s->p < s->end && *s->p == ']') {
-    scan_advance(s);
-    return 0;
-  }
+  int more;
+  if (scan_open(s, ']')) return 0;
   for (size_t i = 0;; i++) {
     /* Elements are named "path[i]"; keys inside them get that prefix. */
     char *elem;
@@ -338,14 +348,7 @@ static int scan_array(conf_scan *s, const char *path, int depth) {
     int rv = scan_value(s, elem, depth + 1);
     free(elem);
     if (rv < 0) return -1;
-    scan_ws(s);
-    if (s->p >= s->end) return -1;
-    if (*s->p == ']') {
-      scan_advance(s);
-      return 0;
-    }
-    if (*s->p != ',') return -1;
-    scan_advance(s);
+    if ((more = scan_next(s, ']')) != 0) return more < 0 ? -1 : 0;
   }
 }
 
