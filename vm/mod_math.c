@@ -12,15 +12,6 @@
 #include "modules.h"
 #include "objimpl.h"
 
-static int one_arg(TState *ts, const char *qualname, int nargs, Obj *kwargs) {
-  if (kwargs && ((DictObj *)kwargs)->used)
-    return vm_raise(ts, &TypeError_Type, "%s() takes no keyword arguments", qualname);
-  if (nargs != 1)
-    return vm_raise(ts, &TypeError_Type, "%s() takes exactly one argument (%d given)", qualname,
-                    nargs);
-  return 0;
-}
-
 static int two_args(TState *ts, const char *name, int nargs, Obj *kwargs) {
   if (kwargs && ((DictObj *)kwargs)->used)
     return vm_raise(ts, &TypeError_Type, "%s() takes no keyword arguments", name);
@@ -60,7 +51,7 @@ typedef struct Math1 {
 static int math_1(TState *ts, const Math1 *m, const Value *args, int nargs, Obj *kwargs,
                   Value *out) {
   double x;
-  if (one_arg(ts, m->qualname, nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0)
+  if (module_one_arg(ts, m->qualname, nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0)
     return -1;
   return check_result(ts, x, m->fn(x), m->can_overflow, out);
 }
@@ -106,7 +97,7 @@ static int math_float_to_int(TState *ts, double r, Value *out) {
 
 static int to_int_with(TState *ts, const char *qualname, const Value *args, int nargs,
                        Obj *kwargs, double (*fn)(double), Value *out) {
-  if (one_arg(ts, qualname, nargs, kwargs) < 0) return -1;
+  if (module_one_arg(ts, qualname, nargs, kwargs) < 0) return -1;
   Value v = args[0];
   if (v_is_int(v) || v_is_bool(v)) {
     *out = v_int(v.as.i);
@@ -229,7 +220,7 @@ static int math_modf(TState *ts, Value self, const Value *args, int nargs, Obj *
                      Value *out) {
   (void)self;
   double x, ip;
-  if (one_arg(ts, "math.modf", nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0)
+  if (module_one_arg(ts, "math.modf", nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0)
     return -1;
   double fp = isinf(x) ? copysign(0.0, x) : modf(x, &ip);
   if (isinf(x)) ip = x;
@@ -246,7 +237,7 @@ static int math_modf(TState *ts, Value self, const Value *args, int nargs, Obj *
                          Value *out) {                                                      \
     (void)self;                                                                             \
     double x;                                                                               \
-    if (one_arg(ts, "math." #name, nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0) \
+    if (module_one_arg(ts, "math." #name, nargs, kwargs) < 0 || module_real_arg(ts, args[0], &x) < 0) \
       return -1;                                                                            \
     *out = v_bool(test(x));                                                                 \
     return 0;                                                                               \
@@ -287,7 +278,7 @@ static int math_factorial(TState *ts, Value self, const Value *args, int nargs, 
                           Value *out) {
   (void)self;
   int64_t n = 0;
-  if (one_arg(ts, "math.factorial", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0)
+  if (module_one_arg(ts, "math.factorial", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0)
     return -1;
   if (n < 0) return vm_raise(ts, &ValueError_Type, "factorial() not defined for negative values");
   /* 20! is the largest factorial an int64 holds; gild's ints are 64-bit. */
@@ -349,7 +340,7 @@ static int math_isqrt(TState *ts, Value self, const Value *args, int nargs, Obj 
                       Value *out) {
   (void)self;
   int64_t n = 0;
-  if (one_arg(ts, "math.isqrt", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0) return -1;
+  if (module_one_arg(ts, "math.isqrt", nargs, kwargs) < 0 || need_int(ts, args[0], &n) < 0) return -1;
   if (n < 0) return vm_raise(ts, &ValueError_Type, "isqrt() argument must be nonnegative");
   /* the double estimate is within one of the answer; correct it exactly */
   uint64_t r = (uint64_t)sqrt((double)n);
@@ -512,7 +503,7 @@ static double fsum_result(const double *p, int n) {
 static int math_fsum(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
   (void)self;
-  if (one_arg(ts, "math.fsum", nargs, kwargs) < 0) return -1;
+  if (module_one_arg(ts, "math.fsum", nargs, kwargs) < 0) return -1;
   double partials[64];
   int n = 0;
   double special = 0.0;

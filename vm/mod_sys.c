@@ -26,20 +26,11 @@ static int sys_exit(TState *ts, Value self, const Value *args, int nargs, Obj *k
   return -1;
 }
 
-static int one_arg(TState *ts, const char *qualname, int nargs, Obj *kwargs) {
-  if (kwargs && ((DictObj *)kwargs)->used)
-    return vm_raise(ts, &TypeError_Type, "%s() takes no keyword arguments", qualname);
-  if (nargs != 1)
-    return vm_raise(ts, &TypeError_Type, "%s() takes exactly one argument (%d given)", qualname,
-                    nargs);
-  return 0;
-}
-
 /* Immediates are never counted; report them like an immortal object. */
 static int sys_getrefcount(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                            Value *out) {
   (void)self;
-  if (one_arg(ts, "sys.getrefcount", nargs, kwargs) < 0) return -1;
+  if (module_one_arg(ts, "sys.getrefcount", nargs, kwargs) < 0) return -1;
   *out = v_int(v_is_obj(args[0]) ? (int64_t)args[0].as.o->refcnt : (int64_t)IMMORTAL_REFCNT);
   return 0;
 }
@@ -57,7 +48,7 @@ static int sys_setswitchinterval(TState *ts, Value self, const Value *args, int 
                                  Obj *kwargs, Value *out) {
   (void)self;
   double s;
-  if (one_arg(ts, "sys.setswitchinterval", nargs, kwargs) < 0) return -1;
+  if (module_one_arg(ts, "sys.setswitchinterval", nargs, kwargs) < 0) return -1;
   if (module_real_arg(ts, args[0], &s) < 0) return -1;
   if (!(s > 0.0)) return vm_raise(ts, &ValueError_Type, "switch interval must be strictly positive");
   /* Stores the value (read by getswitchinterval) and gives it to the GIL. */
@@ -78,7 +69,7 @@ static int sys_getrecursionlimit(TState *ts, Value self, const Value *args, int 
 static int sys_setrecursionlimit(TState *ts, Value self, const Value *args, int nargs,
                                  Obj *kwargs, Value *out) {
   (void)self;
-  if (one_arg(ts, "sys.setrecursionlimit", nargs, kwargs) < 0) return -1;
+  if (module_one_arg(ts, "sys.setrecursionlimit", nargs, kwargs) < 0) return -1;
   Value v = args[0];
   if (!v_is_int(v) && !v_is_bool(v))
     return vm_raise(ts, &TypeError_Type, "'%s' object cannot be interpreted as an integer",

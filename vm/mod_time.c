@@ -56,11 +56,7 @@ CLOCK_FN(time_process_time, "time.process_time", CLOCK_PROCESS_CPUTIME_ID, false
 static int time_sleep(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
   (void)self;
-  if (kwargs && ((DictObj *)kwargs)->used)
-    return vm_raise(ts, &TypeError_Type, "time.sleep() takes no keyword arguments");
-  if (nargs != 1)
-    return vm_raise(ts, &TypeError_Type, "time.sleep() takes exactly one argument (%d given)",
-                    nargs);
+  if (module_one_arg(ts, "time.sleep", nargs, kwargs) < 0) return -1;
   Value v = args[0];
   double secs;
   if (v_is_float(v)) secs = v.as.f;

@@ -52,6 +52,15 @@ int module_no_args(TState *ts, const char *qualname, int nargs, Obj *kwargs) {
   return 0;
 }
 
+int module_one_arg(TState *ts, const char *qualname, int nargs, Obj *kwargs) {
+  if (kwargs && ((DictObj *)kwargs)->used)
+    return vm_raise(ts, &TypeError_Type, "%s() takes no keyword arguments", qualname);
+  if (nargs != 1)
+    return vm_raise(ts, &TypeError_Type, "%s() takes exactly one argument (%d given)", qualname,
+                    nargs);
+  return 0;
+}
+
 int module_real_arg(TState *ts, Value v, double *out) {
   if (v_is_float(v)) *out = v.as.f;
   else if (v_is_int(v) || v_is_bool(v)) *out = (double)v.as.i;

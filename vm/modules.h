@@ -20,6 +20,8 @@ int module_add_obj(TState *ts, Obj *module, const char *name, Obj *o);
 
 /* CPython's METH_NOARGS check: "time.time() takes no arguments (1 given)". */
 int module_no_args(TState *ts, const char *qualname, int nargs, Obj *kwargs);
+/* CPython's METH_O check: "math.sqrt() takes exactly one argument (2 given)". */
+int module_one_arg(TState *ts, const char *qualname, int nargs, Obj *kwargs);
 /* A float from an int or float argument ("must be real number, not str"). */
 int module_real_arg(TState *ts, Value v, double *out);
 /* An optional timeout argument (join, get, wait): absent or None -> -1
