@@ -250,37 +250,13 @@ static int list_compare(TState *ts, Value a, Value b, int op, Value *out) {
                      as_list(b)->len, op, out);
 }
 
+static Value *list_items(Value v, size_t *len) {
+  *len = as_list(v)->len;
+  return as_list(v)->items;
+}
+
 static int list_binop(TState *ts, BinOp op, Value a, Value b, Value *out) {
-  if (op == BINOP_ADD && v_is_type(a, &ListType) && v_is_type(b, &ListType)) {
-    ListObj *x = as_list(a), *y = as_list(b);
-    Obj *r = list_new(ts, x->len + y->len);
-    if (!r) return -1;
-    for (size_t i = 0; i < x->len; i++) ((ListObj *)r)->items[i] = v_incref(x->items[i]);
-    for (size_t i = 0; i < y->len; i++) ((ListObj *)r)->items[x->len + i] = v_incref(y->items[i]);
-    *out = v_obj(r);
-    return 0;
-  }
-  if (op == BINOP_MUL) {
-    Value t = a, n = b;
-    if (!v_is_type(t, &ListType)) {
-      t = b;
-      n = a;
-    }
-    if (v_is_type(t, &ListType) && (v_is_int(n) || v_is_bool(n))) {
-      ListObj *x = as_list(t);
-      int64_t k = n.as.i < 0 ? 0 : n.as.i;
-      if (x->len && (uint64_t)k > (1ull << 32) / x->len) return vm_raise_nomem(ts);
-      Obj *r = list_new(ts, x->len * (size_t)k);
-      if (!r) return -1;
-      for (int64_t j = 0; j < k; j++)
-        for (size_t i = 0; i < x->len; i++)
-          ((ListObj *)r)->items[(size_t)j * x->len + i] = v_incref(x->items[i]);
-      *out = v_obj(r);
-      return 0;
-    }
-  }
-  *out = v_undef();
-  return 0;
+  return seq_binop(ts, op, a, b, &ListType, list_new, list_items, out);
 }
 
 static int list_construct(TState *ts, Type *type, const Value *args, int nargs, Obj *kwargs,

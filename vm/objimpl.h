@@ -80,6 +80,11 @@ int seq_repr(TState *ts, const Value *items, size_t n, const char *open, const c
              Value *out);
 int seq_compare(TState *ts, const Value *a, size_t na, const Value *b, size_t nb, int op,
                 Value *out);
+/* `+` of two sequences of `type` and `*` of one and an int (either way
+ * round): a new one from `make` (len items to fill), whose items and length
+ * `items` reads; *out undefined for other operands. list and tuple. */
+int seq_binop(TState *ts, BinOp op, Value a, Value b, Type *type,
+              Obj *(*make)(TState *, size_t), Value *(*items)(Value, size_t *), Value *out);
 
 /* dict.c */
 int dict_get_hashed(TState *ts, Obj *dict, Value key, int64_t hash, Value *out);

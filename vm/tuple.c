@@ -140,6 +140,42 @@ int seq_compare(TState *ts, const Value *a, size_t na, const Value *b, size_t nb
   return vm_compare(ts, a[i], b[i], op, out);
 }
 
+int seq_binop(TState *ts, BinOp op, Value a, Value b, Type *type,
+              Obj *(*make)(TState *, size_t), Value *(*items)(Value, size_t *), Value *out) {
+  size_t na, nb, nr;
+  if (op == BINOP_ADD && v_is_type(a, type) && v_is_type(b, type)) {
+    const Value *x = items(a, &na), *y = items(b, &nb);
+    Obj *r = make(ts, na + nb);
+    if (!r) return -1;
+    Value *dst = items(v_obj(r), &nr);
+    for (size_t i = 0; i < na; i++) dst[i] = v_incref(x[i]);
+    for (size_t i = 0; i < nb; i++) dst[na + i] = v_incref(y[i]);
+    *out = v_obj(r);
+    return 0;
+  }
+  if (op == BINOP_MUL) {
+    Value t = a, n = b;
+    if (!v_is_type(t, type)) {
+      t = b;
+      n = a;
+    }
+    if (v_is_type(t, type) && (v_is_int(n) || v_is_bool(n))) {
+      const Value *x = items(t, &na);
+      int64_t k = n.as.i < 0 ? 0 : n.as.i;
+      if (na && (uint64_t)k > (1ull << 32) / na) return vm_raise_nomem(ts);
+      Obj *r = make(ts, na * (size_t)k);
+      if (!r) return -1;
+      Value *dst = items(v_obj(r), &nr);
+      for (int64_t j = 0; j < k; j++)
+        for (size_t i = 0; i < na; i++) dst[(size_t)j * na + i] = v_incref(x[i]);
+      *out = v_obj(r);
+      return 0;
+    }
+  }
+  *out = v_undef();
+  return 0;
+}
+
 static int tuple_compare(TState *ts, Value a, Value b, int op, Value *out) {
   if (!v_is_type(a, &TupleType) || !v_is_type(b, &TupleType)) {
     *out = v_undef();
@@ -215,37 +251,13 @@ static int tuple_iter(TState *ts, Value self, Value *out) {
   return 0;
 }
 
+static Value *tuple_items(Value v, size_t *len) {
+  *len = as_tuple(v)->len;
+  return as_tuple(v)->items;
+}
+
 static int tuple_binop(TState *ts, BinOp op, Value a, Value b, Value *out) {
-  if (op == BINOP_ADD && v_is_type(a, &TupleType) && v_is_type(b, &TupleType)) {
-    TupleObj *x = as_tuple(a), *y = as_tuple(b);
-    Obj *r = tuple_new(ts, x->len + y->len);
-    if (!r) return -1;
-    for (size_t i = 0; i < x->len; i++) ((TupleObj *)r)->items[i] = v_incref(x->items[i]);
-    for (size_t i = 0; i < y->len; i++) ((TupleObj *)r)->items[x->len + i] = v_incref(y->items[i]);
-    *out = v_obj(r);
-    return 0;
-  }
-  if (op == BINOP_MUL) {
-    Value t = a, n = b;
-    if (!v_is_type(t, &TupleType)) {
-      t = b;
-      n = a;
-    }
-    if (v_is_type(t, &TupleType) && (v_is_int(n) || v_is_bool(n))) {
-      TupleObj *x = as_tuple(t);
-      int64_t k = n.as.i < 0 ? 0 : n.as.i;
-      if (x->len && (uint64_t)k > (1ull << 32) / x->len) return vm_raise_nomem(ts);
-      Obj *r = tuple_new(ts, x->len * (size_t)k);
-      if (!r) return -1;
-      for (int64_t j = 0; j < k; j++)
-        for (size_t i = 0; i < x->len; i++)
-          ((TupleObj *)r)->items[(size_t)j * x->len + i] = v_incref(x->items[i]);
-      *out = v_obj(r);
-      return 0;
-    }
-  }
-  *out = v_undef();
-  return 0;
+  return seq_binop(ts, op, a, b, &TupleType, tuple_new, tuple_items, out);
 }
 
 static int tuple_construct(TState *ts, Type *type, const Value *args, int nargs, Obj *kwargs,
