@@ -240,7 +240,7 @@ Type StatResultType = {
 static int os_stat(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                    Value *out) {
   (void)self;
-  const char *path;
+  const char *path = NULL;
   if (one_os_path(ts, "stat", true, args, nargs, kwargs, &path) < 0) return -1;
   struct stat st;
   int err = fs_stat_nogil(ts, path, &st);
@@ -255,7 +255,7 @@ static int os_stat(TState *ts, Value self, const Value *args, int nargs, Obj *kw
 static int os_remove(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                      Value *out) {
   (void)self;
-  const char *path;
+  const char *path = NULL;
   if (one_os_path(ts, "remove", false, args, nargs, kwargs, &path) < 0) return -1;
   int err = fs_path_nogil(ts, fs_unlink, path);
   if (err) return raise_oserror(ts, err, args[0]);
@@ -291,7 +291,7 @@ static int os_listdir(TState *ts, Value self, const Value *args, int nargs, Obj 
   Value a[1];
   if (vm_parse_args(ts, "listdir", args, nargs, kwargs, names, 1, 1, 0, a) < 0) return -1;
   Value pathv = v_is_undef(a[0]) || v_is_none(a[0]) ? v_obj(str_intern(".")) : a[0];
-  const char *path;
+  const char *path = NULL;
   if (need_os_path(ts, "listdir", true, pathv, &path) < 0) return -1;
   DirNames d = {0};
   vm_blocking_begin(ts);
@@ -350,7 +350,7 @@ static int os_mkdir(TState *ts, Value self, const Value *args, int nargs, Obj *k
 static int os_rmdir(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                     Value *out) {
   (void)self;
-  const char *path;
+  const char *path = NULL;
   if (one_os_path(ts, "rmdir", false, args, nargs, kwargs, &path) < 0) return -1;
   int err = fs_path_nogil(ts, fs_rmdir, path);
   if (err) return raise_oserror(ts, err, args[0]);
@@ -481,7 +481,7 @@ static size_t split_head_len(const char *p, size_t n, size_t *tail_start) {
 
 static int path_split_parts(TState *ts, const char *fname, const Value *args, int nargs,
                             Obj *kwargs, Value *head, Value *tail) {
-  const char *p;
+  const char *p = NULL;
   if (one_path(ts, fname, args, nargs, kwargs, &p) < 0) return -1;
   size_t n = as_str(args[0])->size, ts_start;
   size_t h = split_head_len(p, n, &ts_start);
@@ -527,7 +527,7 @@ static int path_split(TState *ts, Value self, const Value *args, int nargs, Obj 
 static int path_splitext(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                          Value *out) {
   (void)self;
-  const char *p;
+  const char *p = NULL;
   if (one_path(ts, "splitext", args, nargs, kwargs, &p) < 0) return -1;
   size_t n = as_str(args[0])->size;
   const char *slash = memrchr(p, '/', n), *dot = memrchr(p, '.', n);
@@ -592,7 +592,7 @@ static size_t normpath(const char *path, char *buf) {
 static int path_normpath(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                          Value *out) {
   (void)self;
-  const char *p;
+  const char *p = NULL;
   if (one_path(ts, "normpath", args, nargs, kwargs, &p) < 0) return -1;
   char *buf = malloc(strlen(p) + 3);
   if (!buf) return vm_raise_nomem(ts);
@@ -604,7 +604,7 @@ static int path_normpath(TState *ts, Value self, const Value *args, int nargs, O
 static int path_abspath(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                         Value *out) {
   (void)self;
-  const char *p;
+  const char *p = NULL;
   if (one_path(ts, "abspath", args, nargs, kwargs, &p) < 0) return -1;
   char *cwd = p[0] == '/' ? NULL : getcwd(NULL, 0);
   if (p[0] != '/' && !cwd) return raise_oserror(ts, errno, v_none());
@@ -626,7 +626,7 @@ static int path_abspath(TState *ts, Value self, const Value *args, int nargs, Ob
 static int path_isabs(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                       Value *out) {
   (void)self;
-  const char *p;
+  const char *p = NULL;
   if (one_path(ts, "isabs", args, nargs, kwargs, &p) < 0) return -1;
   *out = v_bool(p[0] == '/');
   return 0;
