@@ -898,12 +898,7 @@ static int bytes_rsplit(TState *ts, Value self, const Value *args, int nargs, Ob
     obj_decref(list);
     return -1;
   }
-  ListObj *l = (ListObj *)list;
-  for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
-    Value t = l->items[i];
-    l->items[i] = l->items[j - 1];
-    l->items[j - 1] = t;
-  }
+  list_reverse(list);
   *out = v_obj(list);
   return 0;
 }

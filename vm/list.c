@@ -53,6 +53,15 @@ int list_append(TState *ts, Obj *list, Value v) {
   return 0;
 }
 
+void list_reverse(Obj *list) {
+  ListObj *l = (ListObj *)list;
+  for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
+    Value t = l->items[i];
+    l->items[i] = l->items[j - 1];
+    l->items[j - 1] = t;
+  }
+}
+
 int list_extend(TState *ts, Obj *list, Value iterable) {
   ListObj *l = (ListObj *)list;
   if (v_is_type(iterable, &ListType) || v_is_type(iterable, &TupleType)) {

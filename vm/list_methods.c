@@ -232,19 +232,11 @@ static int tuple_m_count(TState *ts, Value self, const Value *args, int nargs, O
   return seq_count_method(ts, self, args, nargs, kwargs, "tuple", out);
 }
 
-static void reverse_values(Value *v, size_t n) {
-  for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
-    Value t = v[i];
-    v[i] = v[j - 1];
-    v[j - 1] = t;
-  }
-}
-
 static int list_m_reverse(TState *ts, Value self, const Value *args, int nargs, Obj *kwargs,
                           Value *out) {
   (void)args;
   if (no_args(ts, "list", "reverse", nargs, kwargs) < 0) return -1;
-  reverse_values(L(self)->items, L(self)->len);
+  list_reverse(self.as.o);
   *out = v_none();
   return 0;
 }

@@ -76,6 +76,7 @@ Obj *seqiter_new(TState *ts, int kind, Value seq);
 Obj *tuple_from_array(TState *ts, const Value *items, size_t n);
 Obj *list_from_array(TState *ts, const Value *items, size_t n);
 int list_extend(TState *ts, Obj *list, Value iterable);
+void list_reverse(Obj *list); /* in place: list.reverse(), and rsplit's pieces */
 int seq_repr(TState *ts, const Value *items, size_t n, const char *open, const char *close,
              Value *out);
 int seq_compare(TState *ts, const Value *a, size_t na, const Value *b, size_t nb, int op,

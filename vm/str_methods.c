@@ -424,15 +424,6 @@ static int push_piece(TState *ts, Obj *list, const char *s, size_t n) {
   return rc;
 }
 
-static void list_reverse_items(Obj *list) {
-  ListObj *l = (ListObj *)list;
-  for (size_t i = 0, j = l->len; i + 1 < j; i++, j--) {
-    Value t = l->items[i];
-    l->items[i] = l->items[j - 1];
-    l->items[j - 1] = t;
-  }
-}
-
 /* Start of the code point that ends just before byte `pos`. */
 static size_t prev_cp(const char *s, size_t pos) {
   do pos--; while (pos > 0 && ((unsigned char)s[pos] & 0xC0) == 0x80);
@@ -470,7 +461,7 @@ static int split_whitespace(TState *ts, StrObj *s, int64_t maxsplit, bool revers
     if (push_piece(ts, list, d + b, j - b) < 0) return -1;
     end = b;
   }
-  list_reverse_items(list);
+  list_reverse(list);
   return 0;
 }
 
@@ -494,7 +485,7 @@ static int split_sep(TState *ts, StrObj *s, StrObj *sep, int64_t maxsplit, bool 
     end = (size_t)off;
   }
   if (push_piece(ts, list, d, end) < 0) return -1;
-  list_reverse_items(list);
+  list_reverse(list);
   return 0;
 }
 
