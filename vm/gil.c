@@ -36,9 +36,11 @@
  * untimed on their own condition variable until they become head.
  *
  * Policy "io-priority", against the convoy effect (bpo-7946). Each thread
- * has a class from the reason of its last release: "io" (back from a
- * blocking call), "voluntary" (done or yield: a worker starting its next
- * request) and "cpu" (forced off by a drop request). The queue is ordered
+ * has a class from its last release: "io" (back from a blocking call),
+ * "voluntary" (done or yield after a short hold: a worker starting its next
+ * request) and "cpu" (forced off by a drop request, or done or yield after
+ * holding the GIL longer than the preemption threshold below: a CPU-bound
+ * request that ran to its end is no less CPU-bound). The queue is ordered
  * by class, then arrival. A waiter of a higher class than the holder sets
  * the drop request at once instead of waiting an interval, so a request
  * coming back from I/O that needs the GIL for a few microseconds gets it at
@@ -590,9 +592,12 @@ static void account_release(gil *g, gil_thread *t, gil_release_reason why, uint6
   atomic_store_explicit(&t->hold_start_ns, 0, RELAXED);
   t->last_release = why;
   t->release_ns = now;
-  /* io-priority's class for the next take (see the top of the file). */
-  t->prio = why == GIL_RELEASE_IO ? GIL_PRIO_IO
+  /* io-priority's class for the next take (see the top of the file): a
+   * voluntary release after a long hold (a CPU-bound request that ran to
+   * its end) counts as CPU-bound too. */
+  t->prio = why == GIL_RELEASE_IO         ? GIL_PRIO_IO
             : why == GIL_RELEASE_INTERVAL ? GIL_PRIO_CPU
+            : held >= preempt_after_ns(g) ? GIL_PRIO_CPU
                                           : GIL_PRIO_VOLUNTARY;
   int state = why == GIL_RELEASE_IO ? GIL_STATE_IO
               : why == GIL_RELEASE_DONE ? GIL_STATE_IDLE
