@@ -33,6 +33,7 @@
 #include "vm_gil.h"
 
 static int run_frame(TState *ts, Frame *f, Value *result);
+extern Type SystemError_Type; /* errors.c: for "can't happen" paths */
 
 /* ---- the eval breaker ------------------------------------------------------------ */
 
@@ -513,7 +514,9 @@ static inline int truth(TState *ts, Value v) {
 
 /* ---- the loop ---------------------------------------------------------------------- */
 
-#if defined(__GNUC__)
+/* Computed goto where the compiler has it; -DGILD_SWITCH_DISPATCH forces
+ * the portable switch (kept compiling by building it now and then). */
+#if defined(__GNUC__) && !defined(GILD_SWITCH_DISPATCH)
 #define USE_COMPUTED_GOTO 1
 #else
 #define USE_COMPUTED_GOTO 0
@@ -541,7 +544,9 @@ static inline int truth(TState *ts, Value v) {
   } while (0)
 #else
 #define TARGET(name) case OP_##name:
-#define DISPATCH() continue
+/* A goto, not `continue`: DISPATCH is used inside do { } while (0) macros,
+ * where `continue` would only leave the do-while and fall through. */
+#define DISPATCH() goto dispatch_next
 #endif
 
 /* Save the registers before anything that may run other frames or inspect
@@ -602,6 +607,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   DISPATCH();
 #else
   for (;;) {
+  dispatch_next:
     w = *ip++;
     switch (INSN_OP(w)) {
 #endif
@@ -1737,7 +1743,6 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
 
 error : {
   /* ts->exc is set; f->ip points past the failing instruction */
-  extern Type SystemError_Type;
   if (v_is_undef(ts->exc)) vm_raise(ts, &SystemError_Type, "error return without exception set");
   if (!reraise) add_traceback(ts, f, f->ip);
   reraise = false;
