@@ -572,7 +572,8 @@ static int rt_resolve(void *ctx, const char *name, void **handle, char *err, siz
   TState *ts = rt->in->boot_ts;
   const char *dot = strrchr(name, '.');
   if (!dot || dot == name || !dot[1]) {
-    snprintf(err, errlen, "handler '%s' must be written module.function", name);
+    /* The server prefixes these with the route and the handler's name. */
+    snprintf(err, errlen, "must be written module.function");
     return GILD_EINVAL;
   }
   int rc = 0;
@@ -583,12 +584,12 @@ static int rt_resolve(void *ctx, const char *name, void **handle, char *err, siz
   if (vm_import(ts, modname, 0, &mod) < 0) {
     char msg[3000];
     exception_text(ts, msg, sizeof msg);
-    snprintf(err, errlen, "handler '%s': cannot load module '%.*s' from %s:\n%s", name,
+    snprintf(err, errlen, "cannot load module '%.*s' from %s:\n%s",
              (int)(dot - name), name, rt->dir, msg);
     rc = GILD_ENOENT;
   } else if (vm_getattr(ts, mod, fname, &fn) < 0) {
     vm_exc_clear(ts);
-    snprintf(err, errlen, "handler '%s': module '%.*s' has no function '%s'", name, (int)(dot - name),
+    snprintf(err, errlen, "module '%.*s' has no function '%s'", (int)(dot - name),
              name, dot + 1);
     rc = GILD_ENOENT;
   } else {
