@@ -75,6 +75,11 @@ typedef struct gild_timing {
 } gild_timing;
 void gild_response_set_timing(gild_response *r, const gild_timing *t);
 
+/* Percent-decodes [in, in+len) into out (at most outlen bytes). Returns the
+ * decoded length or -1 on a bad escape or overflow. `plus_is_space` for
+ * query strings. The router uses it for paths; runtimes for query strings. */
+long gild_percent_decode(const char *in, size_t len, char *out, size_t outlen, int plus_is_space);
+
 /* A growable byte buffer the runtime writes metrics or traces into. */
 typedef struct gild_buf {
   char *data;

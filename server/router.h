@@ -45,9 +45,4 @@ gild_route_result gild_router_match(const gild_router *r, const char *method, si
                                     const char *path, size_t path_len, gild_route_match *m);
 void gild_router_free(gild_router *r);
 
-/* Percent-decodes [in, in+len) into out (at most outlen bytes). Returns the
- * decoded length or -1 on a bad escape or overflow. `plus_is_space` for
- * query strings. */
-long gild_percent_decode(const char *in, size_t len, char *out, size_t outlen, int plus_is_space);
-
 #endif

@@ -205,32 +205,6 @@ static void request_dealloc(Obj *o) {
   vm_free_obj(o);
 }
 
-static int hexval(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-/* %XX escapes (and '+' as space in query strings); -1 on a bad escape. */
-static long percent_decode(const char *in, size_t len, char *out, size_t outlen, bool plus) {
-  size_t o = 0;
-  for (size_t i = 0; i < len; i++) {
-    if (o >= outlen) return -1;
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= len) return -1;
-      int hi = hexval(in[i + 1]), lo = hexval(in[i + 2]);
-      if (hi < 0 || lo < 0) return -1;
-      out[o++] = (char)(hi * 16 + lo);
-      i += 2;
-    } else {
-      out[o++] = (plus && c == '+') ? ' ' : c;
-    }
-  }
-  return (long)o;
-}
-
 static Obj *str_of(TState *ts, gild_str s) { return str_new(ts, s.ptr ? s.ptr : "", s.len); }
 
 /* Query strings: `a=1&b=x+y` -> {"a": "1", "b": "x y"}; a repeated key
@@ -247,10 +221,10 @@ static Obj *parse_query(TState *ts, gild_str q) {
     size_t eq = i;
     while (eq < end && q.ptr[eq] != '=') eq++;
     if (end > i) {
-      long kl = percent_decode(q.ptr + i, eq - i, buf, q.len + 1, true);
+      long kl = gild_percent_decode(q.ptr + i, eq - i, buf, q.len + 1, 1);
       Obj *k = kl >= 0 ? str_new(ts, buf, (size_t)kl) : str_new(ts, q.ptr + i, eq - i);
       size_t vs = eq < end ? eq + 1 : end;
-      long vl = percent_decode(q.ptr + vs, end - vs, buf, q.len + 1, true);
+      long vl = gild_percent_decode(q.ptr + vs, end - vs, buf, q.len + 1, 1);
       Obj *v = vl >= 0 ? str_new(ts, buf, (size_t)vl) : str_new(ts, q.ptr + vs, end - vs);
       if (k && v) dict_set(ts, d, v_obj(k), v_obj(v));
       obj_xdecref(k);
