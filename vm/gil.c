@@ -706,26 +706,22 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
 /* ---- reading ---------------------------------------------------------------------- */
 
 void gil_read_totals(gil *g, gil_totals *out) {
+  uint64_t now = gil_now_ns();
   pthread_mutex_lock(&g->reg_mutex);
   *out = g->retired;
-  for (gil_thread *t = g->threads; t; t = t->reg_next) add_thread_stats(out, t);
+  out->held_now_ns = 0;
+  for (gil_thread *t = g->threads; t; t = t->reg_next) {
+    add_thread_stats(out, t);
+    /* The holder may change under us; its hold start is read atomically and
+     * a zero means "not holding", so the figure is at worst slightly stale. */
+    uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
+    if (start) out->held_now_ns = now > start ? now - start : 0;
+  }
   pthread_mutex_unlock(&g->reg_mutex);
   for (int i = 0; i <= GIL_HIST_BUCKETS; i++)
     out->handoff_hist[i] = atomic_load_explicit(&g->handoff.count[i], RELAXED);
   out->handoff_sum_ns = atomic_load_explicit(&g->handoff.sum_ns, RELAXED);
   out->waiting_now = atomic_load(&g->nwaiting);
-  out->held_now_ns = 0;
-  /* The holder may change under us; its hold start is read atomically and a
-   * zero means "not holding", so the figure is at worst slightly stale. */
-  pthread_mutex_lock(&g->reg_mutex);
-  for (gil_thread *t = g->threads; t; t = t->reg_next) {
-    uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
-    if (start) {
-      uint64_t now = gil_now_ns();
-      out->held_now_ns = now > start ? now - start : 0;
-    }
-  }
-  pthread_mutex_unlock(&g->reg_mutex);
 }
 
 void gil_foreach_thread(gil *g, void (*fn)(const gil_thread *t, void *arg), void *arg) {
