@@ -284,7 +284,8 @@ static void __attribute__((noinline)) trace_append(gil *g, int thread, int state
 
 static inline void trace_state(gil *g, const gil_thread *t, int state, uint64_t ns) {
   if (__builtin_expect(atomic_load_explicit(&g->tracing, RELAXED), 0))
-    trace_append(g, t->id, state, state == GIL_STATE_RUNNING ? t->label : NULL, ns);
+    trace_append(g, t->id, state,
+                 state == GIL_STATE_RUNNING ? atomic_load_explicit(&t->label, RELAXED) : NULL, ns);
 }
 
 /* Under reg_mutex: remembers a thread's name for the trace (ids are dense). */
@@ -766,7 +767,7 @@ int gil_trace_start(gil *g, size_t max_events) {
     if (i >= n) continue;
     int state = atomic_load(&t->state);
     g->trace_buf[i++] = (gil_trace_event){
-        .ns = start, .label = state == GIL_STATE_RUNNING ? t->label : NULL, .thread = t->id, .state = state};
+        .ns = start, .label = state == GIL_STATE_RUNNING ? atomic_load_explicit(&t->label, RELAXED) : NULL, .thread = t->id, .state = state};
   }
   pthread_mutex_unlock(&g->reg_mutex);
   pthread_mutex_unlock(&g->trace_mutex);

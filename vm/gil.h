@@ -77,7 +77,7 @@ typedef struct gil_thread {
   /* What the thread runs, for the timeline's "running <label>" slices: set
    * by its owner (gil_thread_set_label); the string must outlive any trace
    * that records it (the handler runtime interns route names). */
-  const char *label;
+  _Atomic(const char *) label; /* atomic: trace_start reads it from the loop thread */
   /* Private to the owning thread and the GIL's mutex. */
   gil *owner;
   int prio;                   /* io-priority class of the next take: GIL_PRIO_* */
@@ -152,7 +152,9 @@ uint64_t gil_now_ns(void);
  * its monotonic time. When no trace runs, the only cost on take and drop is
  * one relaxed load of a flag. */
 
-static inline void gil_thread_set_label(gil_thread *t, const char *label) { t->label = label; }
+static inline void gil_thread_set_label(gil_thread *t, const char *label) {
+  atomic_store_explicit(&t->label, label, memory_order_relaxed);
+}
 
 typedef struct gil_trace_event {
   uint64_t ns;        /* gil_now_ns() of the change */
