@@ -10,8 +10,10 @@
  * and call; it then calls gil_yield_if_requested().
  *
  * The lock word `locked` is an atomic. Taking an uncontended GIL is one
- * compare-and-swap and dropping it one store: no mutex, so the uncontended
- * take+drop costs what an uncontended mutex pair costs. Waiters block on a
+ * compare-and-swap and dropping it one store: no mutex, the same two locked
+ * instructions an uncontended mutex pair costs. What an uncontended
+ * take+drop costs beyond them is the two clock reads the instrumentation
+ * needs (see "Instrumentation" and the clock below). Waiters block on a
  * condition variable under `mutex`; a dropper only takes `mutex` to signal
  * when `nwaiting` says someone waits. The two sides publish in opposite
  * order (waiter: nwaiting++ then try the lock word; dropper: clear the lock
@@ -57,14 +59,26 @@
  * take it again, which on a multi-core machine it usually wins. Kept so the
  * behaviour that motivated the 3.2 rewrite can be reproduced and measured.
  *
- * Instrumentation. Every take and drop reads the monotonic clock and adds to
- * the taking/dropping thread's own counters (single writer, relaxed atomics,
- * so any thread may read them at any time without the GIL and they are exact
- * at every read): time waited, time held, acquisitions, switches to a
+ * Instrumentation. Every take and drop reads the monotonic clock once (an
+ * uncontended take waited 0, so its one reading is both the start and the
+ * end of its wait) and adds to the taking/dropping thread's own counters
+ * (single writer: a relaxed load and a relaxed store, plain moves, no locked
+ * instruction; any thread may read them at any time without the GIL and
+ * they are exact at every read): time waited, time held, acquisitions, switches to a
  * different thread, drop requests set, releases by reason, longest hold,
  * wait and hold histograms; the lock keeps a handoff histogram (a drop by
  * one thread to the next holder running, counted only when that holder was
  * already waiting at the drop) and the number of waiters.
+ *
+ * What that costs (bench/gil/run.sh; AMD EPYC under KVM): an uncontended
+ * take+drop takes as long as two bare rdtsc in a loop, ~19 ns, because
+ * rdtsc is microcoded (~9.5 ns each) and the CAS, the exchange and the
+ * counter stores all run in its shadow; an uncontended pthread mutex pair
+ * is ~5.5 ns. With the clock stubbed out the same take+drop is ~6.6 ns. So
+ * exact timestamps on every take and drop put the floor at two clock reads;
+ * nothing else on the fast path is worth shaving (a release store instead
+ * of the exchange on drop measured no faster, and would have needed an
+ * asymmetric fence, membarrier(2), on every contended take).
  *
  * Timeline. While a trace runs (gil_trace_start .. gil_trace_stop), every
  * state change (wants, running, io, idle, and leaving) is appended to one
@@ -96,13 +110,20 @@ const double gil_hist_bounds[GIL_HIST_BUCKETS] = {
     5e-3,  10e-3, 25e-3, 50e-3,  100e-3, 250e-3, 500e-3, 1.0};
 
 struct gil {
+  /* Read-mostly: set at creation or by a rare configuration call. */
   gil_policy policy;
   _Atomic uint64_t interval_ns;
+  _Atomic uint64_t preempt_ns; /* io-priority's threshold, from interval_ns (preempt_after_ns) */
   _Atomic uint32_t *eval_breaker;
   uint32_t drop_bit;
   unsigned check_interval;
+  _Atomic int tracing; /* read by every take and drop */
 
-  _Atomic int locked;
+  /* The lock word and what each take and drop writes, on their own cache
+   * line(s): the lock word's traffic does not evict the read-mostly fields
+   * above, and waiters polling it do not share a line with the
+   * configuration. */
+  _Alignas(64) _Atomic int locked;
   _Atomic int nwaiting;
   _Atomic int drop_request;
   _Atomic int holder_prio;
@@ -112,7 +133,7 @@ struct gil {
   _Atomic uint64_t switch_number;
   _Atomic uint64_t last_drop_ns;
 
-  pthread_mutex_t mutex;
+  _Alignas(64)   pthread_mutex_t mutex;
   pthread_cond_t cond;       /* cpython and legacy: any waiter */
   gil_thread *qhead, *qtail; /* fifo and io-priority: under mutex */
 
@@ -129,8 +150,7 @@ struct gil {
   int next_id;
 
   /* The timeline (see the top of the file). The buffer is published
-   * before `tracing` is set and freed only after writers drained. */
-  _Atomic int tracing;
+   * before `tracing` (above) is set and freed only after writers drained. */
   _Atomic int trace_writers;
   _Atomic size_t trace_next;
   _Atomic uint64_t trace_dropped;
@@ -152,19 +172,28 @@ static uint64_t monotonic_ns(void) {
 }
 
 /* The clock. Every take and drop reads it, so it decides what an
- * uncontended take+drop costs: clock_gettime(CLOCK_MONOTONIC) takes ~30 ns
- * on this kind of VM, the TSC ~10 ns. Where the kernel itself uses the TSC
- * as its clocksource (constant rate, synchronised across cores), we read
- * the TSC and scale it to nanoseconds with a factor calibrated once against
- * CLOCK_MONOTONIC; elsewhere we fall back to clock_gettime. */
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+ * uncontended take+drop costs. On this kind of VM (AMD EPYC under KVM)
+ * clock_gettime(CLOCK_MONOTONIC) through the vDSO takes ~30 ns, rdtscp ~22
+ * and rdtsc ~11 (bench/gil measures them). Where the kernel itself uses the
+ * TSC as its clocksource (constant rate, synchronised across cores), we read
+ * the TSC and scale it to nanoseconds in fixed point (ticks * mult >> 32, one
+ * 64x64->128 multiply: no float conversions), with mult calibrated once
+ * against CLOCK_MONOTONIC; elsewhere we fall back to clock_gettime. Plain
+ * rdtsc, not rdtscp or lfence;rdtsc: the counters need a timestamp of the
+ * take and of the drop, not one ordered against neighbouring loads; the
+ * error is a few cycles.
+ *
+ * gil_new runs the calibration (pthread_once), so take and drop, which need
+ * a gil, read the clock inline with no once-check; gil_now_ns, callable
+ * before any gil exists, does the check. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && defined(__SIZEOF_INT128__)
 #include <x86intrin.h>
+static pthread_once_t tsc_once = PTHREAD_ONCE_INIT;
 static struct {
-  pthread_once_t once;
   bool use_tsc;
   uint64_t tsc0, ns0;
-  double ns_per_tick;
-} tsc_clock = {PTHREAD_ONCE_INIT, false, 0, 0, 0};
+  uint64_t mult; /* nanoseconds per tick, times 2^32 */
+} tsc_clock;
 
 static bool kernel_trusts_tsc(void) {
   FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "r");
@@ -183,22 +212,42 @@ static void tsc_calibrate(void) {
   nanosleep(&pause, NULL);
   uint64_t n1 = monotonic_ns(), c1 = __rdtsc();
   if (c1 <= c0 || n1 <= n0) return;
-  tsc_clock.ns_per_tick = (double)(n1 - n0) / (double)(c1 - c0);
+  double ns_per_tick = (double)(n1 - n0) / (double)(c1 - c0);
+  if (!(ns_per_tick > 0 && ns_per_tick < 1e3)) return; /* a TSC slower than 1 MHz: distrust it */
+  tsc_clock.mult = (uint64_t)(ns_per_tick * 4294967296.0 + 0.5);
   tsc_clock.tsc0 = c1;
   tsc_clock.ns0 = n1;
   tsc_clock.use_tsc = true;
 }
 
-uint64_t gil_now_ns(void) {
-  /* pthread_once is one load and a predictable branch once it has run. */
-  pthread_once(&tsc_clock.once, tsc_calibrate);
-  if (!tsc_clock.use_tsc) return monotonic_ns();
-  uint64_t c = __rdtsc();
-  return tsc_clock.ns0 + (uint64_t)((double)(c - tsc_clock.tsc0) * tsc_clock.ns_per_tick);
+static inline void clock_init(void) { pthread_once(&tsc_once, tsc_calibrate); }
+
+/* After clock_init. GILD_GIL_CLOCK_STUB is for bench/gil only: a clock
+ * that costs nothing (and stands still), to measure what take+drop cost
+ * apart from reading the clock. Never in a real build. */
+static inline uint64_t clock_now(void) {
+#ifdef GILD_GIL_CLOCK_STUB
+  return 1;
+#endif
+  if (__builtin_expect(!tsc_clock.use_tsc, 0)) return monotonic_ns();
+  uint64_t ticks = __rdtsc() - tsc_clock.tsc0;
+  return tsc_clock.ns0 + (uint64_t)(((unsigned __int128)ticks * tsc_clock.mult) >> 32);
 }
 #else
-uint64_t gil_now_ns(void) { return monotonic_ns(); }
+static inline void clock_init(void) {}
+static inline uint64_t clock_now(void) {
+#ifdef GILD_GIL_CLOCK_STUB
+  return 1;
 #endif
+  return monotonic_ns();
+}
+#endif
+
+
+uint64_t gil_now_ns(void) {
+  clock_init();
+  return clock_now();
+}
 
 int gil_policy_parse(const char *name, gil_policy *out) {
   for (int i = 0; i < GIL_POLICY_COUNT; i++) {
@@ -230,7 +279,7 @@ static const uint64_t hist_bounds_ns[GIL_HIST_BUCKETS] = {
     10000,   25000,    50000,    100000,    250000,    500000,    1000000,   2500000,
     5000000, 10000000, 25000000, 50000000, 100000000, 250000000, 500000000, 1000000000};
 
-static int hist_bucket(uint64_t ns) {
+static inline int hist_bucket(uint64_t ns) {
   int i = 0;
   while (i < GIL_HIST_BUCKETS && ns > hist_bounds_ns[i]) i++;
   return i;
@@ -310,8 +359,11 @@ static bool is_queued_policy(const gil *g) {
 
 gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval_breaker,
              uint32_t drop_bit) {
-  gil *g = calloc(1, sizeof *g);
+  clock_init();
+  /* Over-aligned (the lock word's cache line): sizeof is a multiple of 64. */
+  gil *g = aligned_alloc(_Alignof(gil), sizeof *g);
   if (!g) return NULL;
+  memset(g, 0, sizeof *g);
   g->policy = policy;
   g->eval_breaker = eval_breaker;
   g->drop_bit = drop_bit;
@@ -339,9 +391,25 @@ void gil_free(gil *g) {
   free(g);
 }
 
+/* io-priority: how long a holder may keep the GIL once a waiter of its own
+ * class or higher (io or voluntary) waits for it. A worker starting a new
+ * request is "voluntary", so a CPU-bound request would otherwise only be
+ * recognised after a whole switch interval; a holder that has run this long
+ * while such a thread waits is treated as CPU-bound. A tenth of the
+ * interval, at most 1 ms and at least 50 us. Computed when the interval is
+ * set, since every drop classifies its thread by it. */
+static uint64_t preempt_for_interval(uint64_t interval_ns) {
+  uint64_t p = interval_ns / 10;
+  if (p > 1000000) p = 1000000;
+  if (p < 50000) p = 50000;
+  return p;
+}
+
 void gil_set_interval(gil *g, double seconds) {
   if (!(seconds > 0)) seconds = 0.005;
-  atomic_store(&g->interval_ns, (uint64_t)(seconds * 1e9 + 0.5));
+  uint64_t ns = (uint64_t)(seconds * 1e9 + 0.5);
+  atomic_store(&g->interval_ns, ns);
+  atomic_store(&g->preempt_ns, preempt_for_interval(ns));
 }
 
 double gil_get_interval(const gil *g) {
@@ -474,17 +542,8 @@ static void dequeue_head(gil *g) {
   h->queued = false;
 }
 
-/* io-priority: how long a holder may keep the GIL once a waiter of its own
- * class or higher (io or voluntary) waits for it. A worker starting a new
- * request is "voluntary", so a CPU-bound request would otherwise only be
- * recognised after a whole switch interval; a holder that has run this long
- * while such a thread waits is treated as CPU-bound. A tenth of the
- * interval, at most 1 ms and at least 50 us. */
-static uint64_t preempt_after_ns(gil *g) {
-  uint64_t p = atomic_load(&g->interval_ns) / 10;
-  if (p > 1000000) p = 1000000;
-  if (p < 50000) p = 50000;
-  return p;
+static inline uint64_t preempt_after_ns(gil *g) {
+  return atomic_load_explicit(&g->preempt_ns, RELAXED);
 }
 
 /* How long the head of the queue waits before it asks the holder to drop. */
@@ -530,32 +589,45 @@ static void take_slow_queued(gil *g, gil_thread *t) {
   pthread_mutex_unlock(&g->mutex);
 }
 
+/* The GIL changed hands (the previous holder was another thread): counted,
+ * and the handoff histogram and forced switching told. Out of line: a
+ * thread re-taking the GIL it held last never comes here. */
+static void __attribute__((noinline)) note_switch(gil *g, gil_thread *t, uint64_t now,
+                                                  bool slow_path) {
+  stat_add(&t->stats.switches, 1);
+  /* A handoff is a drop while we waited (slow path), to us running. On the
+   * fast path the GIL lay free when we asked, so the gap since the last
+   * drop was idle time, not hand-over latency, and is not counted. */
+  uint64_t dropped = atomic_load_explicit(&g->last_drop_ns, RELAXED);
+  if (slow_path && dropped && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
+  atomic_fetch_add(&g->switch_number, 1);
+  atomic_store(&g->last_holder, t); /* seq_cst: pairs with switch_waiters below */
+  if (atomic_load(&g->switch_waiters) > 0) {
+    pthread_mutex_lock(&g->switch_mutex);
+    pthread_cond_broadcast(&g->switch_cond);
+    pthread_mutex_unlock(&g->switch_mutex);
+  }
+}
+
 /* `now` is the acquisition time: the caller's start time on the fast path
- * (no wait, so no second clock read), a fresh reading after a wait. */
-static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now, bool slow_path) {
-  uint64_t waited = now - t0;
+ * (no wait, so no second clock read), a fresh reading after a wait. Every
+ * counter store is the owner's relaxed load+store (stat_add): plain moves,
+ * no locked instruction. */
+static inline __attribute__((always_inline)) void on_acquired(gil *g, gil_thread *t, uint64_t waited, uint64_t now,
+                               bool slow_path) {
   gil_stats *s = &t->stats;
-  stat_add(&s->wait_ns, waited);
-  hist_add_owned(&s->wait_hist, waited);
+  if (slow_path) {
+    stat_add(&s->wait_ns, waited);
+    hist_add_owned(&s->wait_hist, waited);
+  } else { /* waited 0: the first bucket, and nothing to add to the sums */
+    stat_add(&s->wait_hist.count[0], 1);
+  }
   stat_add(&s->acquisitions, 1);
   atomic_store_explicit(&g->holder, t, RELAXED);
   atomic_store_explicit(&g->holder_prio, t->prio, RELAXED);
   atomic_store_explicit(&g->holder_since_ns, now, RELAXED);
-  if (atomic_load_explicit(&g->last_holder, RELAXED) != t) {
-    stat_add(&s->switches, 1);
-    /* A handoff is a drop while we waited (slow path), to us running. On the
-     * fast path the GIL lay free when we asked, so the gap since the last
-     * drop was idle time, not hand-over latency, and is not counted. */
-    uint64_t dropped = atomic_load_explicit(&g->last_drop_ns, RELAXED);
-    if (slow_path && dropped && now >= dropped) hist_add_shared(&g->handoff, now - dropped);
-    atomic_fetch_add(&g->switch_number, 1);
-    atomic_store(&g->last_holder, t); /* seq_cst: pairs with switch_waiters below */
-    if (atomic_load(&g->switch_waiters) > 0) {
-      pthread_mutex_lock(&g->switch_mutex);
-      pthread_cond_broadcast(&g->switch_cond);
-      pthread_mutex_unlock(&g->switch_mutex);
-    }
-  }
+  if (__builtin_expect(atomic_load_explicit(&g->last_holder, RELAXED) != t, 0))
+    note_switch(g, t, now, slow_path);
   /* Whoever asked for the GIL, someone new has it now: the request is met. */
   if (g->policy != GIL_POLICY_LEGACY) reset_drop_request(g);
   atomic_store_explicit(&t->hold_start_ns, now, RELAXED);
@@ -563,25 +635,39 @@ static void on_acquired(gil *g, gil_thread *t, uint64_t t0, uint64_t now, bool s
   trace_state(g, t, GIL_STATE_RUNNING, now);
 }
 
-void gil_take(gil *g, gil_thread *t) {
-  uint64_t t0 = gil_now_ns();
-  if (t->last_release == GIL_RELEASE_IO && t->release_ns && t0 >= t->release_ns)
-    stat_add(&t->stats.io_ns, t0 - t->release_ns);
-  t->release_ns = 0;
-  atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
-  trace_state(g, t, GIL_STATE_WANTS, t0);
-  if (atomic_load(&g->nwaiting) == 0 && try_lock(g)) {
-    on_acquired(g, t, t0, t0, false);
-    return;
-  }
+static void __attribute__((noinline)) take_slow(gil *g, gil_thread *t, uint64_t t0) {
   if (is_queued_policy(g)) take_slow_queued(g, t);
   else take_slow_shared(g, t);
-  on_acquired(g, t, t0, gil_now_ns(), true);
+  uint64_t now = clock_now();
+  on_acquired(g, t, now - t0, now, true);
+}
+
+/* The fast path: one clock read, one CAS (acquire), and the owner's plain
+ * counter stores; nothing called out of line unless a trace runs, the GIL
+ * changed hands or someone waits. */
+void gil_take(gil *g, gil_thread *t) {
+  uint64_t t0 = clock_now();
+  if (t->release_ns) { /* time since a drop for I/O: io_ns */
+    if (t->last_release == GIL_RELEASE_IO && t0 >= t->release_ns)
+      stat_add(&t->stats.io_ns, t0 - t->release_ns);
+    t->release_ns = 0;
+  }
+  atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
+  trace_state(g, t, GIL_STATE_WANTS, t0);
+  int unlocked = 0;
+  if (__builtin_expect(atomic_load_explicit(&g->nwaiting, RELAXED) == 0 &&
+                           atomic_compare_exchange_strong_explicit(&g->locked, &unlocked, 1,
+                                                                   memory_order_acquire, RELAXED),
+                       1)) {
+    on_acquired(g, t, 0, t0, false);
+    return;
+  }
+  take_slow(g, t, t0);
 }
 
 /* ---- drop ------------------------------------------------------------------------ */
 
-static void account_release(gil *g, gil_thread *t, gil_release_reason why, uint64_t now) {
+static inline __attribute__((always_inline)) void account_release(gil *g, gil_thread *t, gil_release_reason why, uint64_t now) {
   gil_stats *s = &t->stats;
   uint64_t start = atomic_load_explicit(&t->hold_start_ns, RELAXED);
   uint64_t held = now > start ? now - start : 0;
@@ -610,7 +696,7 @@ static void account_release(gil *g, gil_thread *t, gil_release_reason why, uint6
 /* Forced switching: wait until another thread took the GIL we just dropped,
  * so that we do not take it straight back. Bounded by the waiters: if the
  * requester vanished meanwhile there is nobody to wait for. */
-static void wait_for_switch(gil *g, gil_thread *t) {
+static void __attribute__((noinline)) wait_for_switch(gil *g, gil_thread *t) {
   pthread_mutex_lock(&g->switch_mutex);
   atomic_fetch_add(&g->switch_waiters, 1);
   while (atomic_load(&g->last_holder) == t && atomic_load(&g->nwaiting) > 0)
@@ -619,22 +705,25 @@ static void wait_for_switch(gil *g, gil_thread *t) {
   pthread_mutex_unlock(&g->switch_mutex);
 }
 
+/* Someone waits: wake the one who may take the GIL now. */
+static void __attribute__((noinline)) wake_waiter(gil *g) {
+  pthread_mutex_lock(&g->mutex);
+  if (is_queued_policy(g)) {
+    if (g->qhead) pthread_cond_signal(&g->qhead->cond);
+  } else {
+    pthread_cond_signal(&g->cond);
+  }
+  pthread_mutex_unlock(&g->mutex);
+}
+
 void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
-  uint64_t now = gil_now_ns();
+  uint64_t now = clock_now();
   account_release(g, t, why, now);
   atomic_store_explicit(&g->last_drop_ns, now, RELAXED);
   atomic_store_explicit(&g->holder, NULL, RELAXED);
   atomic_store(&g->locked, 0); /* seq_cst: pairs with nwaiting in the waiters */
-  if (atomic_load(&g->nwaiting) > 0) {
-    pthread_mutex_lock(&g->mutex);
-    if (is_queued_policy(g)) {
-      if (g->qhead) pthread_cond_signal(&g->qhead->cond);
-    } else {
-      pthread_cond_signal(&g->cond);
-    }
-    pthread_mutex_unlock(&g->mutex);
-  }
-  if (g->policy != GIL_POLICY_LEGACY && atomic_load(&g->drop_request))
+  if (__builtin_expect(atomic_load(&g->nwaiting) > 0, 0)) wake_waiter(g);
+  if (g->policy != GIL_POLICY_LEGACY && __builtin_expect(atomic_load(&g->drop_request), 0))
     wait_for_switch(g, t);
 }
 
@@ -695,7 +784,7 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
     atomic_store(&g->locked, 1);
     atomic_store(&g->holder, self);
     atomic_store(&g->last_holder, self);
-    atomic_store(&self->hold_start_ns, gil_now_ns());
+    atomic_store(&self->hold_start_ns, clock_now());
     atomic_store(&self->state, state);
   } else {
     atomic_store(&g->locked, 0);
