@@ -98,6 +98,17 @@ typedef struct gild_runtime_config {
   int threads;                 /* worker threads that will call thread_start */
 } gild_runtime_config;
 
+/* What the worker pool hands a runtime that runs one handler at a time
+ * (see `serialize` below). The runtime calls them on the worker's own
+ * thread, inside `handle`, around every call that blocks (sleep, file and
+ * socket I/O): `blocking` after it let go of its lock, `unblocked` before
+ * it takes the lock again. Both are cheap and never block for long. */
+typedef struct gild_worker_hooks {
+  void (*blocking)(void *arg);
+  void (*unblocked)(void *arg);
+  void *arg;
+} gild_worker_hooks;
+
 typedef struct gild_handler_ops {
   const char *name; /* "vm", "test" */
   /* Called once on the main thread before listening. `dir` is the configured
@@ -129,6 +140,15 @@ typedef struct gild_handler_ops {
    * Both are called on the loop thread and never block. */
   int (*trace_start)(void *ctx);
   void (*trace_stop)(void *ctx, gild_buf *json_out);
+  /* Optional, for a runtime whose handlers run one at a time however many
+   * workers call them (a GIL). The pool then keeps a single worker running
+   * requests while they do not block, instead of waking a thread per request
+   * only for them to queue for the lock. Called on each worker thread after
+   * thread_start; the runtime keeps `hooks` (valid until thread_stop) and
+   * calls them around blocking. Returns how long (ns) a running handler may
+   * keep other requests queued before each of them gets a worker of its own
+   * and competes for the lock by its policy. */
+  uint64_t (*serialize)(void *ctx, void *tstate, const gild_worker_hooks *hooks);
 } gild_handler_ops;
 
 #endif

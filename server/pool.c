@@ -17,6 +17,12 @@ typedef struct pool_worker {
   pthread_t tid;
   int created;
   int joined;
+  int running; /* under mu: inside a task and not blocked */
+  /* uv_hrtime() when this worker started its task or came back from
+   * blocking in it; 0 while idle or blocked. The loop reads it to see a
+   * task that keeps others queued (pool_spread). */
+  _Atomic uint64_t busy_since;
+  gild_worker_hooks hooks;
 } pool_worker;
 
 struct gild_pool {
@@ -55,6 +61,16 @@ struct gild_pool {
   uv_check_t check;
   int handles_open;
 
+  /* Serial runtime (ops->serialize): one handler runs at a time, so one
+   * running worker is enough until it blocks or runs longer than
+   * spread_ns with requests queued. `running` (under mu) counts workers
+   * inside a task and not blocked; the timer re-checks a long task while
+   * the loop would otherwise sleep. */
+  int serial;
+  uint64_t spread_ns;
+  int running;
+  uv_timer_t spread_timer;
+
   int threads;
   pool_worker *workers;
 };
@@ -86,15 +102,58 @@ static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   return 0;
 }
 
+/* Wakes one idle worker (mu held) unless enough are already on their way. */
+static void pool_wake_one(gild_pool *p) {
+  p->waking++;
+  pthread_cond_signal(&p->cv);
+}
+
+/* The worker is about to block in its handler with the lock released: if
+ * it was the only running worker, a queued request gets another one. */
+static void pool_on_blocking(void *arg) {
+  pool_worker *w = arg;
+  gild_pool *p = w->pool;
+  atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
+  pthread_mutex_lock(&p->mu);
+  if (w->running) {
+    w->running = 0;
+    p->running--;
+  }
+  if (p->q_head != NULL && p->running + p->waking == 0 && p->idle > p->waking)
+    pool_wake_one(p);
+  pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_on_unblocked(void *arg) {
+  pool_worker *w = arg;
+  gild_pool *p = w->pool;
+  pthread_mutex_lock(&p->mu);
+  if (!w->running) {
+    w->running = 1;
+    p->running++;
+  }
+  pthread_mutex_unlock(&p->mu);
+  atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
+}
+
 static void *pool_worker_main(void *arg) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
   gild_handler_ops *ops = p->ops;
   void *tstate = NULL;
   int rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;
+  uint64_t spread_ns = 0;
 
+  if (rc == 0 && p->serial) {
+    w->hooks.blocking = pool_on_blocking;
+    w->hooks.unblocked = pool_on_unblocked;
+    w->hooks.arg = w;
+    spread_ns = ops->serialize(ops->ctx, tstate, &w->hooks);
+  }
   pthread_mutex_lock(&p->mu);
   p->started++;
+  if (spread_ns > 0 && (p->spread_ns == 0 || spread_ns < p->spread_ns))
+    p->spread_ns = spread_ns;
   if (rc < 0 && p->start_rc == 0) {
     p->start_rc = rc;
     snprintf(p->start_err, sizeof(p->start_err), "worker %d: thread_start failed (%d)", w->index,
@@ -108,6 +167,11 @@ static void *pool_worker_main(void *arg) {
   for (;;) {
     gild_pool_task *t;
     while (!p->stopping && p->q_head == NULL) {
+      if (w->running) {
+        w->running = 0;
+        p->running--;
+        atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
+      }
       p->idle++;
       pthread_cond_wait(&p->cv, &p->mu);
       p->idle--;
@@ -121,14 +185,18 @@ static void *pool_worker_main(void *arg) {
     if (p->q_head == NULL)
       p->q_tail = NULL;
     atomic_fetch_sub_explicit(&p->q_n, 1, memory_order_relaxed);
-    /* More work than this worker: pass the wake-up on, once, so the loop
-     * never has to signal more than one thread per pass. */
-    if (p->q_head != NULL && p->idle > p->waking) {
-      p->waking++;
-      pthread_cond_signal(&p->cv);
+    if (!w->running) {
+      w->running = 1;
+      p->running++;
     }
+    /* A runtime that runs handlers side by side gets every queued task
+     * started at once: pass the wake-up on, so the loop never signals
+     * more than one thread per pass. A serial one does not (see pool.h). */
+    if (!p->serial && p->q_head != NULL && p->idle > p->waking)
+      pool_wake_one(p);
     pthread_mutex_unlock(&p->mu);
 
+    atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
     if (t->queued_ns != 0)
       t->taken_ns = uv_hrtime();
     ops->handle(ops->ctx, tstate, t->req, t->resp);
@@ -136,6 +204,10 @@ static void *pool_worker_main(void *arg) {
       return NULL;
 
     pthread_mutex_lock(&p->mu);
+  }
+  if (w->running) {
+    w->running = 0;
+    p->running--;
   }
   pthread_mutex_unlock(&p->mu);
   pthread_mutex_lock(&p->done_mu);
@@ -158,14 +230,50 @@ static void pool_flush(gild_pool *p) {
   p->q_tail = p->batch_tail;
   atomic_fetch_add_explicit(&p->q_n, p->batch_n, memory_order_relaxed);
   /* A worker already woken (or busy, idle == 0) will find the new tasks
-   * itself; only wake when nobody is on the way. */
-  if (p->idle > 0 && p->waking == 0) {
-    p->waking++;
-    pthread_cond_signal(&p->cv);
-  }
+   * itself; only wake when nobody is on the way. A serial runtime's
+   * running worker takes them too when it finishes its task. */
+  if (p->idle > p->waking && p->waking == 0 && (!p->serial || p->running == 0))
+    pool_wake_one(p);
   pthread_mutex_unlock(&p->mu);
   p->batch_head = p->batch_tail = NULL;
   p->batch_n = 0;
+}
+
+static void pool_on_spread_timer(uv_timer_t *h);
+
+/* Serial runtime, loop thread: requests are queued behind a running task.
+ * If a task has run (since it started or last came back from blocking) for
+ * spread_ns, every queued request gets a worker of its own now, and the
+ * lock's policy decides who runs; otherwise the timer looks again when
+ * that would be due, in case the loop has nothing else to wake it. */
+static void pool_spread(gild_pool *p) {
+  uint64_t now, oldest = 0, age;
+  int i;
+  if (!p->serial || atomic_load_explicit(&p->q_n, memory_order_relaxed) == 0)
+    return;
+  for (i = 0; i < p->threads; i++) {
+    uint64_t b = atomic_load_explicit(&p->workers[i].busy_since, memory_order_relaxed);
+    if (b != 0 && (oldest == 0 || b < oldest))
+      oldest = b;
+  }
+  if (oldest == 0)
+    return; /* nobody running: the flush or a blocking worker woke one */
+  now = uv_hrtime();
+  age = now > oldest ? now - oldest : 0;
+  if (age >= p->spread_ns) {
+    pthread_mutex_lock(&p->mu);
+    while (p->idle > p->waking && (size_t)p->waking < atomic_load(&p->q_n))
+      pool_wake_one(p);
+    pthread_mutex_unlock(&p->mu);
+    return;
+  }
+  if (!uv_is_active((uv_handle_t *)&p->spread_timer))
+    uv_timer_start(&p->spread_timer, pool_on_spread_timer,
+                   (p->spread_ns - age + 999999) / 1000000, 0);
+}
+
+static void pool_on_spread_timer(uv_timer_t *h) {
+  pool_spread(h->data);
 }
 
 /* Takes every finished task at once; `sleeping` tells the workers whether
@@ -197,6 +305,7 @@ static void pool_on_prepare(uv_prepare_t *h) {
   gild_pool *p = h->data;
   pool_drain_done(p, 1);
   pool_flush(p);
+  pool_spread(p);
 }
 
 /* Runs right after poll: everything parsed in this pass goes out at once,
@@ -204,6 +313,7 @@ static void pool_on_prepare(uv_prepare_t *h) {
 static void pool_on_check(uv_check_t *h) {
   gild_pool *p = h->data;
   pool_flush(p);
+  pool_spread(p);
   pthread_mutex_lock(&p->done_mu);
   p->loop_sleeping = 0;
   pthread_mutex_unlock(&p->done_mu);
@@ -242,17 +352,20 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   pthread_cond_init(&p->cv, NULL);
   pthread_mutex_init(&p->done_mu, NULL);
 
+  p->serial = ops->serialize != NULL;
   uv_async_init(loop, &p->async, pool_on_async);
   uv_prepare_init(loop, &p->prepare);
   uv_check_init(loop, &p->check);
-  p->async.data = p->prepare.data = p->check.data = p;
-  p->handles_open = 3;
+  uv_timer_init(loop, &p->spread_timer);
+  p->async.data = p->prepare.data = p->check.data = p->spread_timer.data = p;
+  p->handles_open = 4;
   uv_prepare_start(&p->prepare, pool_on_prepare);
   uv_check_start(&p->check, pool_on_check);
   /* The pool's handles must not keep the loop alive on their own. */
   uv_unref((uv_handle_t *)&p->async);
   uv_unref((uv_handle_t *)&p->prepare);
   uv_unref((uv_handle_t *)&p->check);
+  uv_unref((uv_handle_t *)&p->spread_timer);
 
   for (i = 0; i < threads; i++) {
     p->workers[i].pool = p;
@@ -279,6 +392,8 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   rc = p->start_rc;
   if (rc != 0)
     snprintf(err, errlen, "%s", p->start_err);
+  if (p->serial && p->spread_ns == 0)
+    p->spread_ns = 5000000; /* the runtime named none: CPython's interval */
   pthread_mutex_unlock(&p->mu);
   if (rc != 0) {
     gild_pool_stop(p, -1);
@@ -365,6 +480,7 @@ int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
   uv_close((uv_handle_t *)&p->async, pool_on_close);
   uv_close((uv_handle_t *)&p->prepare, pool_on_close);
   uv_close((uv_handle_t *)&p->check, pool_on_close);
+  uv_close((uv_handle_t *)&p->spread_timer, pool_on_close);
   return left;
 }
 

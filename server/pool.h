@@ -16,6 +16,19 @@
  * from then on does a worker wake it, and only the first worker after a
  * drain calls uv_async_send. While the loop is awake no one signals it.
  *
+ * A serial runtime (one with a GIL: ops->serialize) runs one handler at a
+ * time however many threads call it, so waking a thread per request only
+ * makes them queue for the lock and hand it over, one context switch per
+ * request. For it the pool keeps one worker running: the flush wakes a
+ * worker only when none is running, and a running worker takes the next
+ * task itself. More workers join only when they can do something: when the
+ * running one blocks (sleep, file, socket: the runtime calls the hooks it
+ * got from serialize, and the blocking worker wakes one for the queue), or
+ * when its task has run for the runtime's spread time with requests
+ * waiting behind it (the loop checks on every pass and from a timer); then
+ * every queued request gets its own worker and the GIL's policy decides
+ * who runs, exactly as if each had been started at once.
+ *
  * Workers never touch a libuv handle other than through uv_async_send; the
  * loop never waits for a worker except in gild_pool_stop after the drain.
  */

@@ -53,7 +53,9 @@ struct TState {
   _Atomic uint32_t pending; /* EB_ASYNC_EXC for this thread */
   Type *async_exc_type;     /* e.g. TimeoutError_Type */
   int thread_id;
-  void *user;         /* the embedder's per-thread pointer */
+  /* The embedder's calls around blocking (vm_gil.h): the server's pool
+   * uses them to run another request while this thread waits. */
+  const struct vm_block_hooks *block_hooks;
   struct gil_thread *gil_thread; /* this thread's GIL record and counters (vm_gil.c) */
 };
 

@@ -26,11 +26,22 @@ void vm_gil_detach(TState *ts);
 void vm_gil_acquire(TState *ts);
 void vm_gil_release(TState *ts, gil_release_reason why);
 
+/* Set in ts->block_hooks by an embedder that wants to know when a thread
+ * blocks: `blocking` runs after the GIL is dropped, `unblocked` before it
+ * is taken again, both on the thread itself and without the GIL. */
+typedef struct vm_block_hooks {
+  void (*blocking)(void *arg);
+  void (*unblocked)(void *arg);
+  void *arg;
+} vm_block_hooks;
+
 /* Around blocking system calls (sleep, file and socket I/O). */
 static inline void vm_blocking_begin(TState *ts) {
   if (ts->gil_thread) vm_gil_release(ts, GIL_RELEASE_IO);
+  if (ts->block_hooks) ts->block_hooks->blocking(ts->block_hooks->arg);
 }
 static inline void vm_blocking_end(TState *ts) {
+  if (ts->block_hooks) ts->block_hooks->unblocked(ts->block_hooks->arg);
   if (ts->gil_thread) vm_gil_acquire(ts);
 }
 
