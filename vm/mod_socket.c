@@ -201,7 +201,7 @@ static int socket_construct(TState *ts, Type *type, const Value *args, int nargs
   (void)type;
   static const char *const names[] = {"family", "type", "proto", "fileno"};
   Value a[4];
-  int family, stype, proto, fd;
+  int family = 0, stype = 0, proto = 0, fd = -1;
   if (vm_parse_args(ts, "socket", args, nargs, kwargs, names, 4, 4, 0, a) < 0 ||
       int_arg(ts, a[0], AF_INET, &family) < 0 || int_arg(ts, a[1], SOCK_STREAM, &stype) < 0 ||
       int_arg(ts, a[2], 0, &proto) < 0)
@@ -316,7 +316,7 @@ static int sock_listen(TState *ts, Value self, const Value *args, int nargs, Obj
   SocketObj *s = SOCK(self);
   static const char *const names[] = {"/backlog"};
   Value a[1];
-  int backlog;
+  int backlog = 0;
   if (vm_parse_args(ts, "listen", args, nargs, kwargs, names, 1, 1, 0, a) < 0 ||
       check_open(ts, s) < 0 || int_arg(ts, a[0], 128, &backlog) < 0)
     return -1;
@@ -401,7 +401,7 @@ static int sock_recv(TState *ts, Value self, const Value *args, int nargs, Obj *
   SocketObj *s = SOCK(self);
   static const char *const names[] = {"/bufsize", "/flags"};
   Value a[2];
-  int n;
+  int n = 0;
   if (vm_parse_args(ts, "recv", args, nargs, kwargs, names, 2, 2, 1, a) < 0 ||
       int_arg(ts, a[0], 0, &n) < 0)
     return -1;
@@ -455,7 +455,7 @@ static int sock_shutdown(TState *ts, Value self, const Value *args, int nargs, O
   SocketObj *s = SOCK(self);
   static const char *const names[] = {"/how"};
   Value a[1];
-  int how;
+  int how = 0;
   if (vm_parse_args(ts, "shutdown", args, nargs, kwargs, names, 1, 1, 1, a) < 0 ||
       int_arg(ts, a[0], SHUT_RDWR, &how) < 0 || check_open(ts, s) < 0)
     return -1;
@@ -509,7 +509,7 @@ static int sock_setsockopt(TState *ts, Value self, const Value *args, int nargs,
   SocketObj *s = SOCK(self);
   static const char *const names[] = {"/level", "/optname", "/value"};
   Value a[3];
-  int level, opt, val;
+  int level = 0, opt = 0, val = 0;
   if (vm_parse_args(ts, "setsockopt", args, nargs, kwargs, names, 3, 3, 3, a) < 0 ||
       int_arg(ts, a[0], 0, &level) < 0 || int_arg(ts, a[1], 0, &opt) < 0 ||
       int_arg(ts, a[2], 0, &val) < 0 || check_open(ts, s) < 0)
