@@ -82,20 +82,23 @@ typedef struct CellObj {
  * cells) of its function and its evaluation stack:
  *   ret: the callable's slot, where the result goes
  *   [locals][cells+frees][Frame header][eval stack ...]
- * so calling a Python function from Python allocates nothing. */
+ * so calling a Python function from Python allocates nothing. The header
+ * holds only what a return or an unwinding exception needs; the function
+ * itself stays alive through the callable's slot. */
 struct Frame {
   Frame *prev;
   CodeObj *code;
-  FunctionObj *func;   /* NULL for module code */
   Obj *globals;
   const uint32_t *ip;  /* next instruction (saved on calls) */
   Value *ret;          /* slot receiving the result; everything from here up is the frame's */
   Value *locals;
-  Value *stack;        /* bottom of the eval stack */
   Value *sp;           /* saved stack top while a callee runs */
+  int depth;           /* frames on the thread's chain, this one included (RecursionError) */
   bool entry;          /* called from C: returning leaves the interpreter loop */
 };
 #define FRAME_VALUES ((int)((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value)))
+/* The bottom of a frame's evaluation stack, right above its header. */
+#define FRAME_STACK(f) ((Value *)(f) + FRAME_VALUES)
 
 Obj *code_new(TState *ts);
 Obj *function_new(TState *ts, CodeObj *code, Obj *globals);

@@ -66,8 +66,12 @@ static inline bool breaker_set(TState *ts) {
 
 static Value *stack_top(TState *ts) {
   Frame *f = ts->frame;
-  return f ? f->stack + f->code->stacksize : ts->stack;
+  return f ? FRAME_STACK(f) + f->code->stacksize : ts->stack;
 }
+
+/* The depth lives in the frames (one store per call, no counter in ts to
+ * increment and decrement): the innermost frame's is the thread's. */
+int vm_recursion_depth(TState *ts) { return ts->frame ? ts->frame->depth : 0; }
 
 static int frame_space(CodeObj *co) {
   return co->nlocals + co->ncells + co->nfrees + FRAME_VALUES + co->stacksize + 2;
@@ -96,17 +100,19 @@ static Frame *frame_setup(TState *ts, FunctionObj *fn, CodeObj *co, Obj *globals
   Frame *f = (Frame *)(cells + co->ncells + co->nfrees);
   f->prev = ts->frame;
   f->code = co;
-  f->func = fn;
   f->globals = globals;
   f->ip = co->code;
   f->ret = ret;
   f->locals = locals;
-  f->stack = (Value *)f + FRAME_VALUES;
-  f->sp = f->stack;
+  f->sp = FRAME_STACK(f);
+  f->depth = vm_recursion_depth(ts) + 1;
   f->entry = false;
   ts->frame = f;
-  ts->depth++;
   return f;
+}
+
+static void values_release(Value *from, Value *to) {
+  for (Value *v = from; v < to; v++) v_decref(*v);
 }
 
 /* Releases everything a frame holds (callable slot, locals, cells, stack). */
@@ -114,9 +120,8 @@ static void frame_clear(TState *ts, Frame *f, Value *sp) {
   CodeObj *co = f->code;
   Value *end = f->locals + co->nlocals + co->ncells + co->nfrees;
   for (Value *v = f->ret; v < end; v++) v_decref(*v);
-  for (Value *v = f->stack; v < sp; v++) v_decref(*v);
+  for (Value *v = FRAME_STACK(f); v < sp; v++) v_decref(*v);
   ts->frame = f->prev;
-  ts->depth--;
 }
 
 /* Binds arguments for a call of fn whose callable sits at ret and whose
@@ -128,7 +133,7 @@ static Frame *push_call(TState *ts, FunctionObj *fn, Value *ret, Value *locals, 
   CodeObj *co = fn->code;
   int nkw = kwnames ? (int)((TupleObj *)kwnames)->len : 0;
   int total = nargs + nkw;
-  if (ts->depth >= ts->interp->recursion_limit) {
+  if (vm_recursion_depth(ts) >= ts->interp->recursion_limit) {
     for (int i = 0; i < total; i++) v_decref(args[i]);
     recursion_error(ts);
     return NULL;
@@ -1259,7 +1264,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       if (v_is_type(*fnslot, &FunctionType)) {
         FunctionObj *fn = (FunctionObj *)fnslot->as.o;
         Value *nl = fnslot + 1;
-        if (LIKELY(fn->fast_nargs == nargs && ts->depth < ts->interp->recursion_limit &&
+        if (LIKELY(fn->fast_nargs == nargs && f->depth < ts->interp->recursion_limit &&
                    nl + fn->framesize < stack_end)) {
           CodeObj *nco = fn->code;
           f->ip = ip;
@@ -1268,20 +1273,18 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
           Frame *nf = (Frame *)(nl + nco->nlocals);
           nf->prev = f;
           nf->code = nco;
-          nf->func = fn;
           nf->globals = fn->globals;
           nf->ip = nco->code;
           nf->ret = fnslot;
           nf->locals = nl;
-          nf->stack = (Value *)nf + FRAME_VALUES;
-          nf->sp = nf->stack;
+          nf->sp = FRAME_STACK(nf);
+          nf->depth = f->depth + 1;
           nf->entry = false;
           ts->frame = nf;
-          ts->depth++;
           f = nf;
           co = nco;
           ip = nco->code;
-          sp = nf->stack;
+          sp = FRAME_STACK(nf);
           locals = nl;
           consts = nco->consts;
           CHECK_BREAKER();
@@ -1419,24 +1422,27 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     PUSH(v_obj(fo));
     DISPATCH();
   }
-  /* Each return is expanded in place (RETURN_FROM_FRAME) so the result
-   * stays in registers instead of a stack slot shared by three paths. The
-   * frame's callable slot, locals and cells end where its header starts
-   * (frame_setup's layout); the result takes the callable's slot. */
+  /* Each return is expanded in place (RETURN_FROM_FRAME). The result goes
+   * into the callable's slot first, taking the callable out: then nothing
+   * needs to stay in registers across the releases (which may call out),
+   * and the callable, the locals and the cells are released in one pass
+   * over the slots below the header (frame_setup's layout). A return
+   * usually leaves an empty evaluation stack; a `for` or `with` block
+   * leaves its iterator or exit below. */
 #define RETURN_FROM_FRAME(res) \
   do { \
     Value *ret_ = f->ret; \
-    Frame *caller_ = f->prev; \
-    for (Value *p_ = ret_; p_ < (Value *)f; p_++) v_decref(*p_); \
-    for (Value *p_ = f->stack; p_ < sp; p_++) v_decref(*p_); \
-    ts->frame = caller_; \
-    ts->depth--; \
+    Value callee_ = *ret_; \
+    *ret_ = (res); \
+    v_decref(callee_); \
+    for (Value *p_ = ret_ + 1; p_ < (Value *)f; p_++) v_decref(*p_); \
+    if (UNLIKELY(sp > FRAME_STACK(f))) values_release(FRAME_STACK(f), sp); \
+    ts->frame = f->prev; \
     if (UNLIKELY(f->entry)) { \
-      *result = (res); \
+      *result = *ret_; \
       return 0; \
     } \
-    *ret_ = (res); \
-    f = caller_; \
+    f = f->prev; \
     co = f->code; \
     ip = f->ip; \
     locals = f->locals; \
@@ -1750,7 +1756,7 @@ error : {
     co = f->code;
     const ExcEntry *h = find_handler(co, (int)(f->ip - co->code) - 1);
     if (h) {
-      Value *keep = f->stack + h->depth;
+      Value *keep = FRAME_STACK(f) + h->depth;
       for (Value *p = f->sp; p > keep;) v_decref(*--p);
       sp = keep;
       PUSH(vm_exc_fetch(ts));

@@ -79,10 +79,11 @@ static int sys_setrecursionlimit(TState *ts, Value self, const Value *args, int 
   if (v.as.i > INT32_MAX)
     return vm_raise(ts, &OverflowError_Type, "Python int too large to convert to C int");
   /* CPython refuses a limit the current depth already exceeds. */
-  if (v.as.i <= ts->depth)
+  int depth = vm_recursion_depth(ts);
+  if (v.as.i <= depth)
     return vm_raise(ts, &RecursionError_Type,
                     "cannot set the recursion limit to %d at the recursion depth %d: the limit is "
-                    "too low", (int)v.as.i, ts->depth);
+                    "too low", (int)v.as.i, depth);
   ts->interp->recursion_limit = (int)v.as.i;
   *out = v_none();
   return 0;

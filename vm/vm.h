@@ -47,7 +47,6 @@ struct TState {
   Value *stack;       /* value stack, grows up */
   Value *stack_end;
   Frame *frame;       /* innermost running frame */
-  int depth;          /* Python call depth, for RecursionError */
   Value exc;          /* exception being raised, T_UNDEF if none */
   Value handled;      /* exception being handled (sys.exc_info, __context__) */
   _Atomic uint32_t pending; /* EB_ASYNC_EXC for this thread */
@@ -86,5 +85,8 @@ void vm_format_exception(TState *ts, FILE *out);
 /* Called when the eval breaker is set; returns -1 if an exception was
  * raised (async exception, KeyboardInterrupt). */
 int vm_handle_eval_breaker(TState *ts);
+
+/* Python frames on ts's call chain (what the recursion limit bounds). */
+int vm_recursion_depth(TState *ts);
 
 #endif
