@@ -39,10 +39,11 @@
  *
  * Policy "io-priority", against the convoy effect (bpo-7946). Each thread
  * has a class from its last release: "io" (back from a blocking call),
- * "voluntary" (done or yield after a short hold: a worker starting its next
- * request) and "cpu" (forced off by a drop request, or done or yield after
- * holding the GIL longer than the preemption threshold below: a CPU-bound
- * request that ran to its end is no less CPU-bound). The queue is ordered
+ * "voluntary" (done: a worker starting its next request, whatever its last
+ * one did; or yield after a short hold) and "cpu" (forced off by a drop
+ * request, or a yield after holding the GIL longer than the preemption
+ * threshold below: a thread that gives way now and then in a long
+ * computation is no less CPU-bound). The queue is ordered
  * by class, then arrival. A waiter of a higher class than the holder sets
  * the drop request at once instead of waiting an interval, so a request
  * coming back from I/O that needs the GIL for a few microseconds gets it at
@@ -680,10 +681,14 @@ static inline __attribute__((always_inline)) void account_release(gil *g, gil_th
   t->last_release = why;
   t->release_ns = now;
   /* io-priority's class for the next take (see the top of the file): a
-   * voluntary release after a long hold (a CPU-bound request that ran to
-   * its end) counts as CPU-bound too. */
+   * yield after a long hold counts as CPU-bound; "done" ends the thread's
+   * work, so its next take starts new work of unknown kind, voluntary
+   * whatever the last request did (a worker that just finished a CPU-bound
+   * request and now starts an I/O-bound one must not queue behind the
+   * CPU-bound waiters). */
   t->prio = why == GIL_RELEASE_IO         ? GIL_PRIO_IO
             : why == GIL_RELEASE_INTERVAL ? GIL_PRIO_CPU
+            : why == GIL_RELEASE_DONE     ? GIL_PRIO_VOLUNTARY
             : held >= preempt_after_ns(g) ? GIL_PRIO_CPU
                                           : GIL_PRIO_VOLUNTARY;
   int state = why == GIL_RELEASE_IO ? GIL_STATE_IO

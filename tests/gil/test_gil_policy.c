@@ -249,6 +249,57 @@ static void test_io_priority_long_interactive_holder(void) {
   scenario_free(s);
 }
 
+/* Holds the GIL for longer than io-priority's preemption threshold (at most
+ * 1 ms), then drops it for `why`: a long hold, made by running, not a
+ * sleep standing in for synchronisation. */
+static void hold_long_then_drop(scenario *s, int id, gil_release_reason why) {
+  gil_take(s->g, &s->th[id]);
+  uint64_t until = gil_now_ns() + 2000000;
+  while (gil_now_ns() < until) sched_yield();
+  gil_drop(s->g, &s->th[id], why);
+}
+
+/* 5c. io-priority: "done" ends a thread's work, so its next take (a worker
+ * starting its next request) is voluntary however long its last hold was,
+ * and is served before a CPU-bound waiter that arrived earlier; a long hold
+ * ended by a yield stays CPU-bound and queues behind a voluntary waiter. */
+static void test_io_priority_done_resets_class(void) {
+  for (int round = 0; round < 2; round++) {
+    gil_release_reason why = round == 0 ? GIL_RELEASE_DONE : GIL_RELEASE_YIELD;
+    scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+    gil_take(s->g, &s->th[2]); /* thread 2: CPU-bound, forced off */
+    gil_drop(s->g, &s->th[2], GIL_RELEASE_INTERVAL);
+    hold_long_then_drop(s, 1, why); /* thread 1: a long request that ran to its end (or yielded) */
+    gil_take(s->g, &s->th[0]); /* the holder; a voluntary waiter may ask it to drop after 1 ms */
+    log_take(s, 0);
+    pthread_t b, c;
+    targ tb = {s, 1}, tc = {s, 2};
+    if (round == 0) {
+      pthread_create(&c, NULL, take_once, &tc); /* the CPU-bound thread arrives first */
+      wait_for_waiters(s, 1);
+      pthread_create(&b, NULL, take_once, &tb);
+    } else {
+      /* thread 2 voluntary now (a short "done"), thread 1 CPU-bound after its long yield */
+      gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+      gil_take(s->g, &s->th[2]);
+      gil_drop(s->g, &s->th[2], GIL_RELEASE_DONE);
+      gil_take(s->g, &s->th[0]);
+      pthread_create(&b, NULL, take_once, &tb); /* the CPU-bound thread arrives first */
+      wait_for_waiters(s, 1);
+      pthread_create(&c, NULL, take_once, &tc);
+    }
+    wait_for_waiters(s, 2);
+    gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+    pthread_join(b, NULL);
+    pthread_join(c, NULL);
+    int first = round == 0 ? 1 : 2, second = round == 0 ? 2 : 1;
+    CHECK(atomic_load(&s->log[1]) == first && atomic_load(&s->log[2]) == second,
+          "%s after a long hold: order %d %d, expected %d %d", round == 0 ? "done" : "yield",
+          atomic_load(&s->log[1]), atomic_load(&s->log[2]), first, second);
+    scenario_free(s);
+  }
+}
+
 /* 6. legacy: releases every check_interval checks, never a drop request. */
 static void test_legacy_check_interval(void) {
   scenario *s = scenario_new(GIL_POLICY_LEGACY, 0.005);
@@ -419,6 +470,7 @@ int main(void) {
   test_io_priority_preempts();
   test_io_priority_order();
   test_io_priority_long_interactive_holder();
+  test_io_priority_done_resets_class();
   test_legacy_check_interval();
   test_counters_exact();
   test_trace_exact();
