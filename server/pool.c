@@ -113,8 +113,8 @@ static void pool_wake_one(gild_pool *p) {
 static void pool_on_blocking(void *arg) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
-  atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
   pthread_mutex_lock(&p->mu);
+  atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
   if (w->running) {
     w->running = 0;
     p->running--;
@@ -132,8 +132,8 @@ static void pool_on_unblocked(void *arg) {
     w->running = 1;
     p->running++;
   }
-  pthread_mutex_unlock(&p->mu);
   atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
+  pthread_mutex_unlock(&p->mu);
 }
 
 static void *pool_worker_main(void *arg) {
@@ -189,6 +189,8 @@ static void *pool_worker_main(void *arg) {
       w->running = 1;
       p->running++;
     }
+    /* Stored under mu, so a flush that follows sees this worker busy. */
+    atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
     /* A runtime that runs handlers side by side gets every queued task
      * started at once: pass the wake-up on, so the loop never signals
      * more than one thread per pass. A serial one does not (see pool.h). */
@@ -196,9 +198,8 @@ static void *pool_worker_main(void *arg) {
       pool_wake_one(p);
     pthread_mutex_unlock(&p->mu);
 
-    atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
     if (t->queued_ns != 0)
-      t->taken_ns = uv_hrtime();
+      t->taken_ns = atomic_load_explicit(&w->busy_since, memory_order_relaxed);
     ops->handle(ops->ctx, tstate, t->req, t->resp);
     if (pool_push_done(p, t) != 0)
       return NULL;
@@ -256,11 +257,11 @@ static void pool_spread(gild_pool *p) {
     if (b != 0 && (oldest == 0 || b < oldest))
       oldest = b;
   }
-  if (oldest == 0)
-    return; /* nobody running: the flush or a blocking worker woke one */
+  /* Nobody running (oldest 0) means the flush or a blocking worker woke
+   * one for the queue; the timer below is then only a backstop. */
   now = uv_hrtime();
-  age = now > oldest ? now - oldest : 0;
-  if (age >= p->spread_ns) {
+  age = oldest != 0 && now > oldest ? now - oldest : 0;
+  if (oldest != 0 && age >= p->spread_ns) {
     pthread_mutex_lock(&p->mu);
     while (p->idle > p->waking && (size_t)p->waking < atomic_load(&p->q_n))
       pool_wake_one(p);
