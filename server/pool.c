@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef struct pool_worker {
   gild_pool *pool;
@@ -65,11 +67,15 @@ struct gild_pool {
    * running worker is enough until it blocks or runs longer than
    * spread_ns with requests queued. `running` (under mu) counts workers
    * inside a task and not blocked; the timer re-checks a long task while
-   * the loop would otherwise sleep. */
+   * the loop would otherwise sleep. It is a timerfd, because libuv's
+   * timers count whole milliseconds and io-priority's spread time is
+   * 100 us. */
   int serial;
   uint64_t spread_ns;
   int running;
-  uv_timer_t spread_timer;
+  int spread_fd;
+  int spread_armed;
+  uv_poll_t spread_poll;
 
   int threads;
   pool_worker *workers;
@@ -240,8 +246,6 @@ static void pool_flush(gild_pool *p) {
   p->batch_n = 0;
 }
 
-static void pool_on_spread_timer(uv_timer_t *h);
-
 /* Serial runtime, loop thread: requests are queued behind a running task.
  * If a task has run (since it started or last came back from blocking) for
  * spread_ns, every queued request gets a worker of its own now, and the
@@ -268,13 +272,25 @@ static void pool_spread(gild_pool *p) {
     pthread_mutex_unlock(&p->mu);
     return;
   }
-  if (!uv_is_active((uv_handle_t *)&p->spread_timer))
-    uv_timer_start(&p->spread_timer, pool_on_spread_timer,
-                   (p->spread_ns - age + 999999) / 1000000, 0);
+  if (!p->spread_armed && p->spread_fd >= 0) {
+    uint64_t left = p->spread_ns - age;
+    struct itimerspec its = {.it_value = {.tv_sec = (time_t)(left / 1000000000u),
+                                          .tv_nsec = (long)(left % 1000000000u)}};
+    if (timerfd_settime(p->spread_fd, 0, &its, NULL) == 0)
+      p->spread_armed = 1;
+  }
 }
 
-static void pool_on_spread_timer(uv_timer_t *h) {
-  pool_spread(h->data);
+static void pool_on_spread_timer(uv_poll_t *h, int status, int events) {
+  gild_pool *p = h->data;
+  uint64_t expirations;
+  (void)status;
+  (void)events;
+  if (read(p->spread_fd, &expirations, sizeof expirations) < 0) {
+    /* EAGAIN: nothing expired after all; the check below is harmless. */
+  }
+  p->spread_armed = 0;
+  pool_spread(p);
 }
 
 /* Takes every finished task at once; `sleeping` tells the workers whether
@@ -357,16 +373,29 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   uv_async_init(loop, &p->async, pool_on_async);
   uv_prepare_init(loop, &p->prepare);
   uv_check_init(loop, &p->check);
-  uv_timer_init(loop, &p->spread_timer);
-  p->async.data = p->prepare.data = p->check.data = p->spread_timer.data = p;
-  p->handles_open = 4;
+  p->async.data = p->prepare.data = p->check.data = p;
+  p->handles_open = 3;
+  p->spread_fd = -1;
+  if (p->serial) {
+    /* Without the timer a long task is still seen on every loop pass;
+     * only a loop with nothing else to do would notice it late. */
+    p->spread_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (p->spread_fd >= 0 && uv_poll_init(loop, &p->spread_poll, p->spread_fd) == 0) {
+      p->spread_poll.data = p;
+      p->handles_open++;
+      uv_poll_start(&p->spread_poll, UV_READABLE, pool_on_spread_timer);
+      uv_unref((uv_handle_t *)&p->spread_poll);
+    } else if (p->spread_fd >= 0) {
+      close(p->spread_fd);
+      p->spread_fd = -1;
+    }
+  }
   uv_prepare_start(&p->prepare, pool_on_prepare);
   uv_check_start(&p->check, pool_on_check);
   /* The pool's handles must not keep the loop alive on their own. */
   uv_unref((uv_handle_t *)&p->async);
   uv_unref((uv_handle_t *)&p->prepare);
   uv_unref((uv_handle_t *)&p->check);
-  uv_unref((uv_handle_t *)&p->spread_timer);
 
   for (i = 0; i < threads; i++) {
     p->workers[i].pool = p;
@@ -481,7 +510,8 @@ int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
   uv_close((uv_handle_t *)&p->async, pool_on_close);
   uv_close((uv_handle_t *)&p->prepare, pool_on_close);
   uv_close((uv_handle_t *)&p->check, pool_on_close);
-  uv_close((uv_handle_t *)&p->spread_timer, pool_on_close);
+  if (p->spread_fd >= 0)
+    uv_close((uv_handle_t *)&p->spread_poll, pool_on_close);
   return left;
 }
 
@@ -496,6 +526,8 @@ void gild_pool_free(gild_pool *p) {
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->cv);
   pthread_mutex_destroy(&p->done_mu);
+  if (p->spread_fd >= 0)
+    close(p->spread_fd); /* its poll handle closed in gild_pool_stop */
   free(p->workers);
   free(p);
 }
