@@ -13,9 +13,16 @@
 # The io-priority goal: /io p99 under CPU load <= 2x its p99 alone, while /cpu throughput
 # under the /io load drops < 10% from /cpu alone.
 #
+# A second table comes from gil_convoy.c: the same convoy with the GIL alone (8 worker
+# threads, 4 cpu and 4 io clients, no HTTP, no event loop, no server pool), pinned to
+# SERVER_CPU, with the io requests' GIL wait and post-sleep wake-up p50/p99: what the GIL
+# decides, apart from the kernel and the server.
+#
 # Usage: bench/convoy/run.sh [path/to/gild]      (default: build/gild, else build-*/gild)
 # Knobs: WRK_DURATION (5), WRK_WARMUP (1), SERVER_CPU (1), LOAD_CPU (0), CPU_N (100000),
-#        POLICIES ("cpython fifo io-priority legacy"), PEERS (../shared/peers), NO_GUNICORN=1.
+#        POLICIES ("cpython fifo io-priority legacy"), PEERS (../shared/peers), NO_GUNICORN=1,
+#        GIL_ONLY_CPU_US (600: GIL hold per cpu request there, ~/cpu?n=100000 in gild),
+#        NO_GIL_ONLY=1, NO_SERVER=1 (only the GIL-alone table).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -182,7 +189,8 @@ PY
 }
 
 T0=$(date +%s)
-for p in $POLICIES; do
+[ "${NO_SERVER:-0}" = 1 ] && POLICIES_SERVER="" || POLICIES_SERVER=$POLICIES
+for p in $POLICIES_SERVER; do
   log "gild --gil-policy $p"
   if start_gild "$p"; then
     measure "gild $p"
@@ -192,7 +200,7 @@ for p in $POLICIES; do
   fi
   stop_server
 done
-if [ "${NO_GUNICORN:-0}" != 1 ]; then
+if [ "${NO_GUNICORN:-0}" != 1 ] && [ "${NO_SERVER:-0}" != 1 ]; then
   if command -v gunicorn > /dev/null && [ -f "$PEERS/apps/gunicorn_app.py" ]; then
     log "gunicorn (gthread, 1 process, 8 threads)"
     if start_gunicorn; then
@@ -217,4 +225,26 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 for r in "${ROWS[@]}"; do echo "$r"; done
 echo
 echo "Goal (io-priority): p99 under/alone <= 2.00x and cpu change > -10%. One run per cell; on this VM cells move by up to ~25% between runs."
+
+if [ "${NO_GIL_ONLY:-0}" != 1 ]; then
+  GC="$RUN/gil_convoy"
+  if cc -std=c11 -O2 -D_GNU_SOURCE -I"$SRC/vm" "$HERE/gil_convoy.c" "$SRC/vm/gil.c" -o "$GC" -lpthread \
+      2> "$RUN/gil_convoy.build"; then
+    CPU_US=${GIL_ONLY_CPU_US:-600}
+    echo
+    echo "## The same convoy with the GIL alone (bench/convoy/gil_convoy.c: no HTTP, loop or server pool)"
+    echo
+    echo "8 workers, 4 io clients (1 ms sleep) + 4 cpu clients (${CPU_US} us under the GIL per request), closed loop,"
+    echo "pinned with \`taskset -c $SERVER_CPU\`; ${DUR}s per phase. GIL wait: both takes of an io request; wake-up: its"
+    echo "sleep's overrun (the kernel scheduling the sleeper on a CPU a GIL holder keeps busy)."
+    echo
+    echo "| policy | cpu us | io alone p50 ms | io alone p99 ms | io under cpu p50 ms | io under cpu p99 ms | p99 under/alone | cpu alone req/s | cpu under io req/s | cpu change | GIL switches | io GIL wait p50/p99 ms | io wake-up p50/p99 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for p in $POLICIES; do
+      taskset -c "$SERVER_CPU" "$GC" "$p" "$CPU_US" "$DUR" 1 2> /dev/null || echo "| $p | failed | | | | | | | | | | | |"
+    done
+  else
+    log "gil_convoy did not build: $(tail -3 "$RUN/gil_convoy.build")"
+  fi
+fi
 exit 0
