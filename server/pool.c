@@ -149,6 +149,7 @@ static void *pool_worker_main(void *arg) {
   void *tstate = NULL;
   int rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;
   uint64_t spread_ns = 0;
+  int turn_done = 0;
 
   if (rc == 0 && p->serial) {
     w->hooks.blocking = pool_on_blocking;
@@ -172,7 +173,16 @@ static void *pool_worker_main(void *arg) {
   }
   for (;;) {
     gild_pool_task *t;
-    while (!p->stopping && p->q_head == NULL) {
+    /* Serial runtime: another worker came back from blocking and waits for
+     * the lock this one just dropped. Taking the next task would take the
+     * lock straight back, again and again while requests keep coming, and
+     * that worker would starve; so this one steps aside, and the waiter
+     * takes the queue over when its own task is done. */
+    int step_aside = turn_done && p->serial && p->running > 1 && ops->lock_wanted != NULL &&
+                     ops->lock_wanted(ops->ctx);
+    turn_done = 0;
+    while (!p->stopping && (p->q_head == NULL || step_aside)) {
+      step_aside = 0;
       if (w->running) {
         w->running = 0;
         p->running--;
@@ -209,6 +219,7 @@ static void *pool_worker_main(void *arg) {
     ops->handle(ops->ctx, tstate, t->req, t->resp);
     if (pool_push_done(p, t) != 0)
       return NULL;
+    turn_done = 1;
 
     pthread_mutex_lock(&p->mu);
   }
