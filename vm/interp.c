@@ -585,6 +585,13 @@ static inline int truth(TState *ts, Value v) {
     if (back_) CHECK_BREAKER(); \
   } while (0)
 
+/* GCC's manual, on computed gotos: "you may get better run-time
+ * performance if you disable the global common subexpression elimination
+ * pass". Here it keeps a few more of the loop's registers out of stack
+ * slots (fib(32): about 3% fewer cycles). */
+#if USE_COMPUTED_GOTO && defined(__GNUC__) && !defined(__clang__)
+__attribute__((optimize("no-gcse")))
+#endif
 static int run_frame(TState *ts, Frame *f, Value *result) {
 #if USE_COMPUTED_GOTO
   static void *const dispatch_table[OP__COUNT] = {
@@ -1434,7 +1441,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Value *ret_ = f->ret; \
     Value callee_ = *ret_; \
     *ret_ = (res); \
-    v_decref(callee_); \
+    if (LIKELY(callee_.tag == T_OBJ)) obj_decref(callee_.as.o); \
     for (Value *p_ = ret_ + 1; p_ < (Value *)f; p_++) v_decref(*p_); \
     if (UNLIKELY(sp > FRAME_STACK(f))) values_release(FRAME_STACK(f), sp); \
     ts->frame = f->prev; \
