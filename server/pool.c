@@ -20,6 +20,8 @@ typedef struct pool_worker {
   int created;
   int joined;
   int running; /* under mu: inside a task and not blocked */
+  int woken;   /* under mu: taken off the idle stack by pool_wake_one */
+  pthread_cond_t cv;
   /* uv_hrtime() when this worker started its task or came back from
    * blocking in it; 0 while idle or blocked. The loop reads it to see a
    * task that keeps others queued (pool_spread). */
@@ -41,11 +43,15 @@ struct gild_pool {
   /* Shared queue, under mu. q_n is also read without the lock by the loop
    * for the queue-full check, hence atomic. */
   pthread_mutex_t mu;
-  pthread_cond_t cv;
+  pthread_cond_t cv; /* start-up only */
   gild_pool_task *q_head, *q_tail;
   atomic_size_t q_n;
-  int idle;     /* workers blocked in cond_wait */
-  int waking;   /* workers signalled but not yet running */
+  /* Idle workers, the most recently idle on top: a wake-up goes to the
+   * worker whose stack and caches are warmest, and for a serial runtime
+   * the GIL mostly stays with the same thread. */
+  pool_worker **idle_stack;
+  int idle;     /* workers on idle_stack */
+  int waking;   /* workers taken off it but not yet running */
   int stopping;
   int started;  /* workers past thread_start, for gild_pool_create */
   int start_rc;
@@ -108,10 +114,12 @@ static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   return 0;
 }
 
-/* Wakes one idle worker (mu held) unless enough are already on their way. */
+/* Wakes the most recently idle worker (mu held, idle > 0). */
 static void pool_wake_one(gild_pool *p) {
+  pool_worker *w = p->idle_stack[--p->idle];
+  w->woken = 1;
   p->waking++;
-  pthread_cond_signal(&p->cv);
+  pthread_cond_signal(&w->cv);
 }
 
 /* The worker is about to block in its handler with the lock released: if
@@ -125,7 +133,7 @@ static void pool_on_blocking(void *arg) {
     w->running = 0;
     p->running--;
   }
-  if (p->q_head != NULL && p->running + p->waking == 0 && p->idle > p->waking)
+  if (p->q_head != NULL && p->running + p->waking == 0 && p->idle > 0)
     pool_wake_one(p);
   pthread_mutex_unlock(&p->mu);
 }
@@ -188,11 +196,12 @@ static void *pool_worker_main(void *arg) {
         p->running--;
         atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
       }
-      p->idle++;
-      pthread_cond_wait(&p->cv, &p->mu);
-      p->idle--;
-      if (p->waking > 0)
-        p->waking--;
+      w->woken = 0;
+      p->idle_stack[p->idle++] = w;
+      while (!w->woken && !p->stopping)
+        pthread_cond_wait(&w->cv, &p->mu);
+      if (w->woken)
+        p->waking--; /* else stopping: it stays on the stack, unused */
     }
     if (p->stopping)
       break;
@@ -210,7 +219,7 @@ static void *pool_worker_main(void *arg) {
     /* A runtime that runs handlers side by side gets every queued task
      * started at once: pass the wake-up on, so the loop never signals
      * more than one thread per pass. A serial one does not (see pool.h). */
-    if (!p->serial && p->q_head != NULL && p->idle > p->waking)
+    if (!p->serial && p->q_head != NULL && p->idle > 0)
       pool_wake_one(p);
     pthread_mutex_unlock(&p->mu);
 
@@ -250,7 +259,7 @@ static void pool_flush(gild_pool *p) {
   /* A worker already woken (or busy, idle == 0) will find the new tasks
    * itself; only wake when nobody is on the way. A serial runtime's
    * running worker takes them too when it finishes its task. */
-  if (p->idle > p->waking && p->waking == 0 && (!p->serial || p->running == 0))
+  if (p->idle > 0 && p->waking == 0 && (!p->serial || p->running == 0))
     pool_wake_one(p);
   pthread_mutex_unlock(&p->mu);
   p->batch_head = p->batch_tail = NULL;
@@ -278,7 +287,7 @@ static void pool_spread(gild_pool *p) {
   age = oldest != 0 && now > oldest ? now - oldest : 0;
   if (oldest != 0 && age >= p->spread_ns) {
     pthread_mutex_lock(&p->mu);
-    while (p->idle > p->waking && (size_t)p->waking < atomic_load(&p->q_n))
+    while (p->idle > 0 && (size_t)p->waking < atomic_load(&p->q_n))
       pool_wake_one(p);
     pthread_mutex_unlock(&p->mu);
     return;
@@ -363,7 +372,10 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
     return GILD_EINVAL;
   }
   p = calloc(1, sizeof(*p));
-  if (p == NULL || (p->workers = calloc((size_t)threads, sizeof(*p->workers))) == NULL) {
+  if (p == NULL || (p->workers = calloc((size_t)threads, sizeof(*p->workers))) == NULL ||
+      (p->idle_stack = calloc((size_t)threads, sizeof(*p->idle_stack))) == NULL) {
+    if (p != NULL)
+      free(p->workers);
     free(p);
     snprintf(err, errlen, "pool: out of memory");
     return GILD_ENOMEM;
@@ -379,6 +391,8 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   pthread_mutex_init(&p->mu, NULL);
   pthread_cond_init(&p->cv, NULL);
   pthread_mutex_init(&p->done_mu, NULL);
+  for (i = 0; i < threads; i++)
+    pthread_cond_init(&p->workers[i].cv, NULL);
 
   p->serial = ops->serialize != NULL;
   uv_async_init(loop, &p->async, pool_on_async);
@@ -476,6 +490,8 @@ int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
   pthread_mutex_lock(&p->mu);
   p->stopping = 1;
   pthread_cond_broadcast(&p->cv);
+  for (i = 0; i < p->threads; i++)
+    pthread_cond_signal(&p->workers[i].cv);
   pthread_mutex_unlock(&p->mu);
   clock_gettime(CLOCK_REALTIME, &deadline);
   if (grace_ms > 0) {
@@ -536,9 +552,12 @@ void gild_pool_free(gild_pool *p) {
     return;
   pthread_mutex_destroy(&p->mu);
   pthread_cond_destroy(&p->cv);
+  for (int i = 0; i < p->threads; i++)
+    pthread_cond_destroy(&p->workers[i].cv);
   pthread_mutex_destroy(&p->done_mu);
   if (p->spread_fd >= 0)
     close(p->spread_fd); /* its poll handle closed in gild_pool_stop */
+  free(p->idle_stack);
   free(p->workers);
   free(p);
 }

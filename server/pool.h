@@ -27,7 +27,10 @@
  * when its task has run for the runtime's spread time with requests
  * waiting behind it (the loop checks on every pass and from a timer); then
  * every queued request gets its own worker and the GIL's policy decides
- * who runs, exactly as if each had been started at once.
+ * who runs, exactly as if each had been started at once. Idle workers wait
+ * on a stack, each on its own condition variable: a wake-up goes to the
+ * most recently idle one, so a burst of short requests keeps running on
+ * the same thread and the GIL does not change hands.
  *
  * Workers never touch a libuv handle other than through uv_async_send; the
  * loop never waits for a worker except in gild_pool_stop after the drain.
