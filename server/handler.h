@@ -149,11 +149,6 @@ typedef struct gild_handler_ops {
    * keep other requests queued before each of them gets a worker of its own
    * and competes for the lock by its policy. */
   uint64_t (*serialize)(void *ctx, void *tstate, const gild_worker_hooks *hooks);
-  /* Optional, with serialize: whether a thread waits for the lock right
-   * now (an atomic read, any thread). A worker that finished a task while
-   * another worker waits leaves the queue to that one, instead of taking
-   * the lock straight back for the next task and starving it. */
-  int (*lock_wanted)(void *ctx);
 } gild_handler_ops;
 
 #endif

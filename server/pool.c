@@ -181,13 +181,13 @@ static void *pool_worker_main(void *arg) {
   }
   for (;;) {
     gild_pool_task *t;
-    /* Serial runtime: another worker came back from blocking and waits for
-     * the lock this one just dropped. Taking the next task would take the
-     * lock straight back, again and again while requests keep coming, and
-     * that worker would starve; so this one steps aside, and the waiter
-     * takes the queue over when its own task is done. */
-    int step_aside = turn_done && p->serial && p->running > 1 && ops->lock_wanted != NULL &&
-                     ops->lock_wanted(ops->ctx);
+    /* Serial runtime: another worker is inside a task and not blocked, so
+     * it wants the lock this one just dropped (it came back from I/O, or
+     * the queue was spread). Taking the next task would take the lock
+     * straight back, again and again while requests keep coming, and that
+     * worker would wait for a forced switch; so this one steps aside, and
+     * the other takes the queue over when its own task is done. */
+    int step_aside = turn_done && p->serial && p->running > 1;
     turn_done = 0;
     while (!p->stopping && (p->q_head == NULL || step_aside)) {
       step_aside = 0;

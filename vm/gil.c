@@ -903,7 +903,3 @@ void gil_trace_release(gil_trace *tr) {
   free(tr->names);
   memset(tr, 0, sizeof *tr);
 }
-
-int gil_waiting(const gil *g) {
-  return atomic_load_explicit(&((gil *)g)->nwaiting, memory_order_relaxed);
-}

@@ -130,8 +130,6 @@ bool gil_yield_if_requested(gil *g, gil_thread *t);
 bool gil_drop_requested(const gil *g);
 /* The holder, or NULL; for assertions. */
 gil_thread *gil_holder(const gil *g);
-/* Threads waiting to take the GIL right now (a relaxed read, no lock). */
-int gil_waiting(const gil *g);
 
 /* In the child after fork(2), called by the only thread there (which held
  * the GIL when it forked): forgets the threads that did not come along,

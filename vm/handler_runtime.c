@@ -630,11 +630,6 @@ static uint64_t rt_serialize(void *ctx, void *tstate, const gild_worker_hooks *h
   return spread;
 }
 
-static int rt_lock_wanted(void *ctx) {
-  runtime *rt = ctx;
-  return rt->in && rt->in->gil && gil_waiting(rt->in->gil) > 0;
-}
-
 static void rt_thread_stop(void *ctx, void *tstate) {
   runtime *rt = ctx;
   worker *w = tstate;
@@ -794,7 +789,6 @@ gild_handler_ops *gild_vm_runtime_new(void) {
   ops->trace_start = rt_trace_start;
   ops->trace_stop = rt_trace_stop;
   ops->serialize = rt_serialize;
-  ops->lock_wanted = rt_lock_wanted;
   ops->ctx = rt;
   pthread_mutex_init(&rt->labels_mu, NULL);
   return ops;
