@@ -4,7 +4,11 @@
 # ../shared/peers/vm.sh with gild added as a row (VM_CMD='<gild> run').
 #
 #   bench/vm/run.sh [PATH/TO/gild]      # default: ./build/gild, then ./build-*/gild
+#   bench/vm/run.sh --pgo [PATH/TO/gild] # the profile-guided build ./build-pgo/gild, made first
+#                                       # by build-pgo.sh if missing (GILD_PGO_REBUILD=1: always)
 #
+# Before the table it prints which build was measured: compiler, build type, its flags, PGO and
+# LTO, read from the CMakeCache.txt beside the binary.
 # Prints the harness's markdown table, then the ratios of gild against python3 and lua5.4
 # on net times (start-up subtracted): ratio > 1 means gild is faster. Never fails a build:
 # a missing harness or binary is reported and the script exits 0.
@@ -15,7 +19,15 @@ set -u -o pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 
+PGO=""
+if [ "${1:-}" = "--pgo" ]; then PGO=1; shift; fi
 GILD="${1:-}"
+if [ -n "$PGO" ] && [ -z "$GILD" ]; then
+  GILD="$ROOT/build-pgo/gild"
+  if [ ! -x "$GILD" ] || [ -n "${GILD_PGO_REBUILD:-}" ]; then
+    "$HERE/build-pgo.sh" "$ROOT/build-pgo" > /dev/null || { echo "bench/vm: build-pgo.sh failed" >&2; exit 0; }
+  fi
+fi
 if [ -z "$GILD" ]; then
   for c in "$ROOT/build/gild" "$ROOT"/build-*/gild; do
     if [ -x "$c" ]; then GILD="$c"; break; fi
@@ -37,6 +49,22 @@ if [ -z "$PEERS" ] || [ ! -x "$PEERS/vm.sh" ]; then
   echo "bench/vm: peer harness vm.sh not found (set PEERS_DIR)" >&2
   exit 0
 fi
+
+# Which build is measured: from the CMake cache beside the binary (if it has one).
+describe_build() {
+  local cache; cache="$(dirname "$GILD")/CMakeCache.txt"
+  if [ ! -f "$cache" ]; then echo "gild build: $GILD (no CMakeCache.txt beside it)"; return; fi
+  get() { sed -n "s/^$1:[A-Z]*=//p" "$cache" | head -1; }
+  local cc bt flags
+  cc="$(get CMAKE_C_COMPILER)"; bt="$(get CMAKE_BUILD_TYPE)"
+  flags="$(get CMAKE_C_FLAGS) $(get "CMAKE_C_FLAGS_$(echo "$bt" | tr '[:lower:]' '[:upper:]')")"
+  echo "gild build: $GILD"
+  echo "  compiler: $("$cc" --version 2>/dev/null | head -1) ($cc); $bt, flags:$flags"
+  local pgo lto
+  pgo="$(get GILD_PGO)"; lto="$(get GILD_LTO)"
+  echo "  PGO: ${pgo:-off}${pgo:+ (profiles: $(get GILD_PGO_DIR))}; LTO: ${lto:-OFF}"
+}
+describe_build
 
 OUT="$(mktemp /tmp/gild-bench-vm.XXXXXX)"
 trap 'rm -f "$OUT"' EXIT

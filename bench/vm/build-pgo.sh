@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Profile-guided build of gild for the benchmarks (the CPython we compare with is itself built
+# with PGO and LTO: Debian's python3 uses --enable-optimizations --with-lto).
+#
+#   bench/vm/build-pgo.sh [OUT_DIR]        # default: <repo>/build-pgo; prints the binary's path
+#
+# Three steps, all under OUT_DIR:
+#   1. OUT_DIR/stage1: an instrumented build (-DGILD_PGO=generate), profiles into OUT_DIR/profile;
+#   2. a training run of that binary (bounded, a few tens of seconds):
+#        - the whole language suite, tests/lang/compare.py --suite (every tests/lang/*.py and
+#          tests/lang/unsupported/*.py under `gild run`): the breadth of the VM, compiler and
+#          builtins, and a check that the instrumented binary is still correct;
+#        - the two benchmark shapes at small sizes (countdown(3000000), fib(22), written here,
+#          not the benchmark's own files or inputs) so the dispatch loop's hot paths weigh
+#          as they do in a long-running handler;
+#        - the server on the bundled handlers (config/gild.json, 127.0.0.1, ephemeral port):
+#          a few hundred keep-alive requests to /hello, /json, /cpu, /users/N, /io, /echo
+#          with curl, then SIGTERM (a clean exit writes the profiles);
+#      with clang, llvm-profdata merges the raw profiles into OUT_DIR/profile/gild.profdata;
+#   3. OUT_DIR itself: the optimised build (-DGILD_PGO=use) -> OUT_DIR/gild.
+# Env: CC (gcc or clang; default cc), BUILD_TYPE (default Release), GILD_LTO (ON/OFF, default
+# OFF: it measured no better here), JOBS (default 2). Builds run under nice -n 10.
+# Exit status: non-zero if a build fails (the benchmark scripts that call it report and go on).
+set -eu -o pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OUT="${1:-$ROOT/build-pgo}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+CC="${CC:-cc}"
+BUILD_TYPE="${BUILD_TYPE:-Release}"
+LTO="${GILD_LTO:-OFF}"
+JOBS="${JOBS:-2}"
+PROFILE="$OUT/profile"
+STAGE1="$OUT/stage1"
+log() { printf '[build-pgo %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+MACROS="$(echo | "$CC" -dM -E - 2>/dev/null || true)"
+if [[ "$MACROS" == *__clang__* ]]; then
+  KIND=clang
+  PROFDATA="$(command -v llvm-profdata || true)"
+  [ -n "$PROFDATA" ] || { echo "build-pgo: clang PGO needs llvm-profdata (apt-get install llvm)" >&2; exit 1; }
+elif [[ "$MACROS" == *__GNUC__* ]]; then
+  KIND=gcc
+else
+  echo "build-pgo: CC=$CC is neither gcc nor clang" >&2; exit 1
+fi
+
+configure() {  # dir mode
+  nice -n 10 cmake -S "$ROOT" -B "$1" -DCMAKE_C_COMPILER="$CC" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" \
+    -DGILD_PGO="$2" -DGILD_PGO_DIR="$PROFILE" -DGILD_LTO="$LTO" > "$1/pgo-cmake.log" 2>&1 \
+    || { cat "$1/pgo-cmake.log" >&2; exit 1; }
+}
+build() { nice -n 10 cmake --build "$1" -j "$JOBS" --target gild > "$1/pgo-build.log" 2>&1 \
+    || { tail -40 "$1/pgo-build.log" >&2; exit 1; }; }
+
+# 1. instrumented build; stale profiles would be merged with the new ones, so start clean
+log "stage 1: instrumented $KIND $BUILD_TYPE build in $STAGE1"
+rm -rf "$PROFILE"; mkdir -p "$PROFILE" "$STAGE1"
+configure "$STAGE1" generate
+build "$STAGE1"
+G="$STAGE1/gild"
+
+# 2. training
+log "training: tests/lang suite"
+python3 "$ROOT/tests/lang/compare.py" --suite "$G" "$ROOT/tests/lang" | tail -1 >&2 || true
+
+log "training: countdown(3000000), fib(22)"
+TRAIN="$(mktemp -d /tmp/gild-pgo-train.XXXXXX)"
+SRV_PID=""
+cleanup() {
+  if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID" 2>/dev/null || true; wait "$SRV_PID" 2>/dev/null || true; fi
+  rm -rf "$TRAIN"
+}
+trap cleanup EXIT
+cat > "$TRAIN/shapes.py" <<'EOF'
+def countdown(n):
+    while n > 0:
+        n -= 1
+    return n
+
+
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(countdown(3000000), fib(22))
+EOF
+timeout 60 "$G" run "$TRAIN/shapes.py" >&2
+
+log "training: HTTP on the bundled handlers"
+timeout 60 "$G" --config "$ROOT/config/gild.json" --listen 127.0.0.1:0 --threads 4 \
+  > "$TRAIN/srv.out" 2>"$TRAIN/srv.err" < /dev/null &
+SRV_PID=$!
+URL=""
+for _ in $(seq 1 50); do  # wait for the "listening" line, at most 5 s
+  URL=$(sed -n 's|^gild listening on \(http://[^ ]*\)/.*|\1|p' "$TRAIN/srv.out" "$TRAIN/srv.err" | head -1)
+  [ -n "$URL" ] && break
+  sleep 0.1
+done
+if [ -n "$URL" ]; then
+  args=()
+  for i in $(seq 1 60); do
+    args+=("$URL/hello" "$URL/json" "$URL/cpu?n=20000" "$URL/users/$i")
+  done
+  curl -s -m 30 "${args[@]}" > /dev/null || log "curl GET load failed (training goes on)"
+  curl -s -m 10 "$URL/io?ms=1" "$URL/io?ms=1" "$URL/metrics" > /dev/null || true
+  for _ in 1 2 3 4 5; do
+    curl -s -m 10 -o /dev/null -H 'Content-Type: text/plain' --data-binary "hello $RANDOM" "$URL/echo" || true
+  done
+else
+  log "server did not start (training goes on without HTTP): $(head -c 300 "$TRAIN/srv.err")"
+fi
+kill -TERM "$SRV_PID" 2>/dev/null || true
+wait "$SRV_PID" 2>/dev/null || true
+SRV_PID=""
+
+if [ "$KIND" = clang ]; then
+  "$PROFDATA" merge -o "$PROFILE/gild.profdata" "$PROFILE"/*.profraw
+fi
+log "profiles: $(find "$PROFILE" -type f | wc -l) files in $PROFILE"
+
+# 3. optimised build
+log "stage 2: $KIND $BUILD_TYPE build with the profiles in $OUT"
+configure "$OUT" use
+build "$OUT"
+log "done"
+echo "$OUT/gild"
