@@ -80,21 +80,6 @@ def route_metric(ms, name, path):
     return sum(vals)
 
 
-def server_timing(r):
-    """{'gil-wait': ms, 'gil': ms, 'io': ms} from the Server-Timing header."""
-    h = r.header("Server-Timing")
-    check(h is not None, "no Server-Timing header on %r" % (r,))
-    out = {}
-    for part in h.split(","):
-        bits = [b.strip() for b in part.split(";")]
-        for b in bits[1:]:
-            if b.startswith("dur="):
-                out[bits[0]] = float(b[4:])
-    for k in ("gil-wait", "gil", "io"):
-        check(k in out, "Server-Timing %r lacks %s" % (h, k))
-    return out
-
-
 class Call(threading.Thread):
     """One request on its own connection in a thread; records the response
     (or the exception) and its finish time."""
@@ -122,20 +107,6 @@ class Call(threading.Thread):
         return self.resp
 
 
-def calibrate(s, seconds):
-    """The /cpu?n= that takes about `seconds` alone on this machine/build."""
-    n = 200000
-    for _ in range(8):
-        t0 = time.monotonic()
-        r = s.request("GET", "/cpu?n=%d" % n, timeout=60)
-        dt = time.monotonic() - t0
-        eq((r.status, r.body), (200, b"done"), "/cpu?n=%d" % n)
-        if dt >= 0.1:
-            break
-        n *= 4
-    return max(10000, int(n * seconds / dt))
-
-
 # ---------------------------------------------------------------------------
 # cases
 # ---------------------------------------------------------------------------
@@ -148,7 +119,7 @@ def srv():
     global _srv, _n_half
     if _srv is None:
         _srv = gt.Server(GILD, CONFIG, extra_args=["--threads", "4", "--gil-policy", "cpython"])
-        _n_half = calibrate(_srv, 0.5)
+        _n_half = gt.calibrate_cpu(_srv, 0.5)
         print("    /cpu?n=%d takes ~0.5 s alone" % _n_half)
     return _srv
 
@@ -186,7 +157,7 @@ def case_two_cpu_share_the_gil():
           % (switches, elapsed, expected, SWITCH_INTERVAL * 1000))
     # the waits show in Server-Timing: each waited for the GIL a good part of the time
     for name, r in (("A", ra), ("B", rb)):
-        st = server_timing(r)
+        st = gt.server_timing(r)
         check(st["gil-wait"] >= 0.2 * elapsed * 1000,
               "/cpu %s waited only %.1f ms for the GIL in %.2fs of sharing" % (name, st["gil-wait"], elapsed))
 
@@ -231,7 +202,7 @@ def case_io_does_not_hold_gil():
     check(not errors, "/cpu hammers failed: %r" % errors[:3])
     eq((r.status, r.body), (200, b"ok"), "/io?ms=300 under CPU load")
     after = metrics(s)
-    st = server_timing(r)
+    st = gt.server_timing(r)
     held = (route_metric(after, "gild_route_gil_held_seconds_total", "/io")
             - route_metric(before, "gild_route_gil_held_seconds_total", "/io"))
     io_s = (route_metric(after, "gild_route_io_seconds_total", "/io")

@@ -52,18 +52,6 @@ def metric(s, name):
     return total
 
 
-def server_timing(r):
-    h = r.header("Server-Timing")
-    check(h is not None, "no Server-Timing header on %r" % (r,))
-    out = {}
-    for part in h.split(","):
-        bits = [b.strip() for b in part.split(";")]
-        for b in bits[1:]:
-            if b.startswith("dur="):
-                out[bits[0]] = float(b[4:])
-    return out
-
-
 def keepalive_client(s, target, count, errors):
     """`count` requests on one keep-alive connection."""
     try:
@@ -79,20 +67,6 @@ def keepalive_client(s, target, count, errors):
             c.close()
     except Exception as e:  # noqa: BLE001
         errors.append("%s: %r" % (target, e))
-
-
-def calibrate(s, seconds):
-    """The /cpu?n= that takes about `seconds` alone on this machine/build."""
-    n = 20000
-    for _ in range(10):
-        t0 = time.monotonic()
-        r = s.request("GET", "/cpu?n=%d" % n, timeout=60)
-        dt = time.monotonic() - t0
-        eq((r.status, r.body), (200, b"done"), "/cpu?n=%d" % n)
-        if dt >= 0.05:
-            break
-        n *= 4
-    return max(1000, int(n * seconds / dt))
 
 
 def case_short_requests_stay_on_one_worker():
@@ -118,7 +92,7 @@ def case_short_requests_stay_on_one_worker():
 
 def case_io_worker_not_starved_by_cpu_stream():
     with gt.Server(GILD, CONFIG, extra_args=["--threads", "8"], keep_lines=False) as s:
-        n = calibrate(s, 0.002)
+        n = gt.calibrate_cpu(s, 0.002, n=20000, min_dt=0.05)
         stop = threading.Event()
         errors = []
 
@@ -147,7 +121,7 @@ def case_io_worker_not_starved_by_cpu_stream():
                     c.send_request("GET", "/io?ms=1", {"Host": "t"})
                     r = c.read_response(30)
                     eq(r.status, 200, "/io?ms=1 status")
-                    waits.append(server_timing(r)["gil-wait"])
+                    waits.append(gt.server_timing(r)["gil-wait"])
             finally:
                 c.close()
         finally:
@@ -168,7 +142,7 @@ def case_io_worker_not_starved_by_cpu_stream():
 
 def case_long_task_spreads_the_queue():
     with gt.Server(GILD, CONFIG, extra_args=["--threads", "4"], keep_lines=False) as s:
-        n = calibrate(s, 0.4)
+        n = gt.calibrate_cpu(s, 0.4, n=20000, min_dt=0.05)
         long_call = {}
 
         def run_long():

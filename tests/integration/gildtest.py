@@ -594,3 +594,37 @@ def connect_refused(port, timeout=2.0):
         return True
     s.close()
     return False
+
+
+# --------------------------------------------------------------------------
+# helpers for tests of the real gild with the bundled test handlers
+# (tests/handlers/t4.py): its Server-Timing header, and a /cpu size
+# --------------------------------------------------------------------------
+
+def server_timing(r):
+    """{'gil-wait': ms, 'gil': ms, 'io': ms} from a response's Server-Timing."""
+    h = r.header("Server-Timing")
+    check(h is not None, "no Server-Timing header on %r" % (r,))
+    out = {}
+    for part in h.split(","):
+        bits = [b.strip() for b in part.split(";")]
+        for b in bits[1:]:
+            if b.startswith("dur="):
+                out[bits[0]] = float(b[4:])
+    for k in ("gil-wait", "gil", "io"):
+        check(k in out, "Server-Timing %r lacks %s" % (h, k))
+    return out
+
+
+def calibrate_cpu(s, seconds, n=200000, min_dt=0.1):
+    """The /cpu?n= that takes about `seconds` alone on this machine and
+    build: grows n until one request takes min_dt, then scales."""
+    for _ in range(10):
+        t0 = time.monotonic()
+        r = s.request("GET", "/cpu?n=%d" % n, timeout=60)
+        dt = time.monotonic() - t0
+        eq((r.status, r.body), (200, b"done"), "/cpu?n=%d" % n)
+        if dt >= min_dt:
+            break
+        n *= 4
+    return max(1000, int(n * seconds / dt))
