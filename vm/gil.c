@@ -39,11 +39,19 @@
  *
  * Policy "io-priority", against the convoy effect (bpo-7946). Each thread
  * has a class from its last release: "io" (back from a blocking call),
- * "voluntary" (done: a worker starting its next request, whatever its last
- * one did; or yield after a short hold) and "cpu" (forced off by a drop
+ * "voluntary" (a yield after a short hold) and "cpu" (forced off by a drop
  * request, or a yield after holding the GIL longer than the preemption
  * threshold below: a thread that gives way now and then in a long
- * computation is no less CPU-bound). The queue is ordered
+ * computation is no less CPU-bound). After "done" the thread starts new
+ * work, of a kind its own history says nothing about (a server worker runs
+ * whichever request comes next), so its class comes from the work's label
+ * (gil_thread_set_label: the handler runtime sets the route): "cpu" if the
+ * last work with that label was CPU-bound (forced off, or a hold longer
+ * than the threshold, at any point up to its "done"), "voluntary" if it
+ * was not or the label is new or absent. A /cpu request thus starts as
+ * cpu and queues behind the others, and an /io request starts as
+ * voluntary and preempts a /cpu holder, whichever worker ran what before.
+ * The queue is ordered
  * by class, then arrival. A waiter of a higher class than the holder sets
  * the drop request at once instead of waiting an interval, so a request
  * coming back from I/O that needs the GIL for a few microseconds gets it at
@@ -110,6 +118,8 @@ const double gil_hist_bounds[GIL_HIST_BUCKETS] = {
     10e-6, 25e-6, 50e-6, 100e-6, 250e-6, 500e-6, 1e-3, 2.5e-3,
     5e-3,  10e-3, 25e-3, 50e-3,  100e-3, 250e-3, 500e-3, 1.0};
 
+#define GIL_WORK_CLASSES 64 /* labels io-priority remembers; more share the default */
+
 struct gil {
   /* Read-mostly: set at creation or by a rare configuration call. */
   gil_policy policy;
@@ -126,7 +136,6 @@ struct gil {
    * configuration. */
   _Alignas(64) _Atomic int locked;
   _Atomic int nwaiting;
-  _Atomic int drop_request;
   _Atomic int holder_prio;
   _Atomic uint64_t holder_since_ns; /* when the current holder took the GIL */
   _Atomic(gil_thread *) holder;
@@ -144,6 +153,12 @@ struct gil {
   _Atomic int switch_waiters;
 
   gil_hist handoff;
+
+  /* io-priority: how the last work of each label ended (see work_class). */
+  struct {
+    _Atomic(const char *) label;
+    _Atomic int prio;
+  } work_class[GIL_WORK_CLASSES];
 
   pthread_mutex_t reg_mutex;
   gil_thread *threads;
@@ -470,22 +485,32 @@ void gil_thread_fini(gil *g, gil_thread *t) {
 
 /* ---- drop requests -------------------------------------------------------------- */
 
+/* The drop request is the drop bit of the eval breaker itself, not a flag
+ * beside it: with two words, a request racing the reset of the previous
+ * one (the new holder clearing it in on_acquired) could leave the flag set
+ * and the bit clear; the holder never saw that request, and every later
+ * request found the flag set and did not set the bit either, so waiters
+ * waited for the holder's voluntary release. One atomic word, set and
+ * cleared by read-modify-writes, cannot disagree with itself. The legacy
+ * policy uses the bit for "someone waits" instead and has no drop
+ * requests. */
+static inline bool drop_pending(const gil *g) {
+  return atomic_load(g->eval_breaker) & g->drop_bit;
+}
+
 static void request_drop(gil *g, gil_thread *t) {
-  int expected = 0;
-  if (atomic_compare_exchange_strong(&g->drop_request, &expected, 1)) {
-    atomic_fetch_or(g->eval_breaker, g->drop_bit);
+  if (!(atomic_fetch_or(g->eval_breaker, g->drop_bit) & g->drop_bit))
     stat_add(&t->stats.drop_requests, 1);
-  }
 }
 
-static void reset_drop_request(gil *g) {
-  if (atomic_load(&g->drop_request)) {
-    atomic_store(&g->drop_request, 0);
-    atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
-  }
+static inline void reset_drop_request(gil *g) {
+  if (drop_pending(g)) atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
 }
 
-bool gil_drop_requested(const gil *g) { return atomic_load_explicit(&g->drop_request, RELAXED); }
+bool gil_drop_requested(const gil *g) {
+  return g->policy != GIL_POLICY_LEGACY &&
+         (atomic_load_explicit(g->eval_breaker, RELAXED) & g->drop_bit);
+}
 
 gil_thread *gil_holder(const gil *g) { return atomic_load(&g->holder); }
 
@@ -590,6 +615,44 @@ static void take_slow_queued(gil *g, gil_thread *t) {
   pthread_mutex_unlock(&g->mutex);
 }
 
+/* io-priority's memory of how each label's last work ended: an
+ * open-addressed table keyed by the label pointer (interned: one per kind
+ * of work). Written only at a "done" release, by the holder, so writers
+ * are serialised by the GIL itself; read at takes without it, through
+ * atomics (a reader racing an insert sees the default, "voluntary"). A
+ * full table keeps the default for new labels. */
+static inline unsigned work_slot(const char *label) {
+  return (unsigned)((((uintptr_t)label >> 3) * 0x9E3779B97F4A7C15ull) >> 58); /* 6 bits */
+}
+
+static int work_class_lookup(gil *g, const char *label) {
+  if (!label) return GIL_PRIO_VOLUNTARY;
+  for (unsigned i = 0, s = work_slot(label); i < 8; i++, s = (s + 1) % GIL_WORK_CLASSES) {
+    const char *k = atomic_load_explicit(&g->work_class[s].label, memory_order_acquire);
+    if (k == label) return atomic_load_explicit(&g->work_class[s].prio, RELAXED);
+    if (!k) break;
+  }
+  return GIL_PRIO_VOLUNTARY;
+}
+
+/* The holder, at its "done" release. */
+static void __attribute__((noinline)) work_class_record(gil *g, const char *label, int prio) {
+  if (!label) return;
+  for (unsigned i = 0, s = work_slot(label); i < 8; i++, s = (s + 1) % GIL_WORK_CLASSES) {
+    const char *k = atomic_load_explicit(&g->work_class[s].label, RELAXED);
+    if (k == label) {
+      if (atomic_load_explicit(&g->work_class[s].prio, RELAXED) != prio)
+        atomic_store_explicit(&g->work_class[s].prio, prio, RELAXED);
+      return;
+    }
+    if (!k) {
+      atomic_store_explicit(&g->work_class[s].prio, prio, RELAXED);
+      atomic_store_explicit(&g->work_class[s].label, label, memory_order_release);
+      return;
+    }
+  }
+}
+
 /* The GIL changed hands (the previous holder was another thread): counted,
  * and the handoff histogram and forced switching told. Out of line: a
  * thread re-taking the GIL it held last never comes here. */
@@ -651,6 +714,9 @@ void gil_take(gil *g, gil_thread *t) {
   if (t->release_ns) { /* time since a drop for I/O: io_ns */
     if (t->last_release == GIL_RELEASE_IO && t0 >= t->release_ns)
       stat_add(&t->stats.io_ns, t0 - t->release_ns);
+    /* New work: its class is its label's (see the top of the file). */
+    if (t->last_release == GIL_RELEASE_DONE && g->policy == GIL_POLICY_IO_PRIORITY)
+      t->prio = work_class_lookup(g, atomic_load_explicit(&t->label, RELAXED));
     t->release_ns = 0;
   }
   atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
@@ -681,16 +747,22 @@ static inline __attribute__((always_inline)) void account_release(gil *g, gil_th
   t->last_release = why;
   t->release_ns = now;
   /* io-priority's class for the next take (see the top of the file): a
-   * yield after a long hold counts as CPU-bound; "done" ends the thread's
-   * work, so its next take starts new work of unknown kind, voluntary
-   * whatever the last request did (a worker that just finished a CPU-bound
-   * request and now starts an I/O-bound one must not queue behind the
-   * CPU-bound waiters). */
+   * yield after a long hold counts as CPU-bound; "done" ends the work, and
+   * the next take looks up the class of the work it starts by its label,
+   * so here "done" only records how this work ended. */
+  bool long_hold = held >= preempt_after_ns(g);
   t->prio = why == GIL_RELEASE_IO         ? GIL_PRIO_IO
             : why == GIL_RELEASE_INTERVAL ? GIL_PRIO_CPU
-            : why == GIL_RELEASE_DONE     ? GIL_PRIO_VOLUNTARY
-            : held >= preempt_after_ns(g) ? GIL_PRIO_CPU
+            : long_hold                   ? GIL_PRIO_CPU
                                           : GIL_PRIO_VOLUNTARY;
+  if (why == GIL_RELEASE_INTERVAL || long_hold) t->work_cpu = true;
+  if (why == GIL_RELEASE_DONE) {
+    if (g->policy == GIL_POLICY_IO_PRIORITY)
+      work_class_record(g, atomic_load_explicit(&t->label, RELAXED),
+                        t->work_cpu ? GIL_PRIO_CPU : GIL_PRIO_VOLUNTARY);
+    t->work_cpu = false;
+    t->prio = GIL_PRIO_VOLUNTARY; /* until the next take looks its work up */
+  }
   int state = why == GIL_RELEASE_IO ? GIL_STATE_IO
               : why == GIL_RELEASE_DONE ? GIL_STATE_IDLE
                                         : GIL_STATE_WANTS;
@@ -728,7 +800,7 @@ void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
   atomic_store_explicit(&g->holder, NULL, RELAXED);
   atomic_store(&g->locked, 0); /* seq_cst: pairs with nwaiting in the waiters */
   if (__builtin_expect(atomic_load(&g->nwaiting) > 0, 0)) wake_waiter(g);
-  if (g->policy != GIL_POLICY_LEGACY && __builtin_expect(atomic_load(&g->drop_request), 0))
+  if (g->policy != GIL_POLICY_LEGACY && __builtin_expect(drop_pending(g), 0))
     wait_for_switch(g, t);
 }
 
@@ -745,7 +817,7 @@ bool gil_yield_if_requested(gil *g, gil_thread *t) {
     gil_take(g, t);
     return true;
   }
-  if (!atomic_load_explicit(&g->drop_request, RELAXED)) return false;
+  if (!gil_drop_requested(g)) return false;
   gil_drop(g, t, GIL_RELEASE_INTERVAL);
   gil_take(g, t);
   return true;
@@ -776,7 +848,6 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
   g->qhead = g->qtail = NULL;
   atomic_store(&g->nwaiting, 0);
   atomic_store(&g->switch_waiters, 0);
-  atomic_store(&g->drop_request, 0);
   atomic_fetch_and(g->eval_breaker, ~g->drop_bit);
   atomic_store(&g->last_drop_ns, 0);
   g->threads = NULL;

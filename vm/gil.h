@@ -75,12 +75,15 @@ typedef struct gil_thread {
   int id;                     /* small integer, unique per gil */
   char name[32];
   /* What the thread runs, for the timeline's "running <label>" slices: set
-   * by its owner (gil_thread_set_label); the string must outlive any trace
-   * that records it (the handler runtime interns route names). */
+   * by its owner (gil_thread_set_label) before it takes the GIL for new
+   * work; the string must outlive any trace that records it (the handler
+   * runtime interns route names). io-priority also uses it as the kind of
+   * work: one pointer per kind, whatever thread runs it (see gil.c). */
   _Atomic(const char *) label; /* atomic: trace_start reads it from the loop thread */
   /* Private to the owning thread and the GIL's mutex. */
   gil *owner;
   int prio;                   /* io-priority class of the next take: GIL_PRIO_* */
+  bool work_cpu;              /* io-priority: the current work (up to "done") was CPU-bound */
   uint64_t release_ns;        /* when it last released (for io_ns) */
   gil_release_reason last_release;
   unsigned legacy_ticks;

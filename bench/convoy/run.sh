@@ -22,7 +22,8 @@
 # Knobs: WRK_DURATION (5), WRK_WARMUP (1), SERVER_CPU (1), LOAD_CPU (0), CPU_N (100000),
 #        POLICIES ("cpython fifo io-priority legacy"), PEERS (../shared/peers), NO_GUNICORN=1,
 #        GIL_ONLY_CPU_US (600: GIL hold per cpu request there, ~/cpu?n=100000 in gild),
-#        NO_GIL_ONLY=1, NO_SERVER=1 (only the GIL-alone table).
+#        NO_GIL_ONLY=1, NO_SERVER=1 (only the GIL-alone table), GIL_SRC (vm/gil.c: another
+#        version of the GIL for the GIL-alone table, e.g. from `git show REV:vm/gil.c`).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
@@ -228,18 +229,19 @@ echo "Goal (io-priority): p99 under/alone <= 2.00x and cpu change > -10%. One ru
 
 if [ "${NO_GIL_ONLY:-0}" != 1 ]; then
   GC="$RUN/gil_convoy"
-  if cc -std=c11 -O2 -D_GNU_SOURCE -I"$SRC/vm" "$HERE/gil_convoy.c" "$SRC/vm/gil.c" -o "$GC" -lpthread \
+  if cc -std=c11 -O2 -D_GNU_SOURCE -I"$SRC/vm" "$HERE/gil_convoy.c" "${GIL_SRC:-$SRC/vm/gil.c}" -o "$GC" -lpthread \
       2> "$RUN/gil_convoy.build"; then
     CPU_US=${GIL_ONLY_CPU_US:-600}
     echo
     echo "## The same convoy with the GIL alone (bench/convoy/gil_convoy.c: no HTTP, loop or server pool)"
     echo
     echo "8 workers, 4 io clients (1 ms sleep) + 4 cpu clients (${CPU_US} us under the GIL per request), closed loop,"
-    echo "pinned with \`taskset -c $SERVER_CPU\`; ${DUR}s per phase. GIL wait: both takes of an io request; wake-up: its"
-    echo "sleep's overrun (the kernel scheduling the sleeper on a CPU a GIL holder keeps busy)."
+    echo "pinned with \`taskset -c $SERVER_CPU\`; ${DUR}s per phase. GIL wait: both takes of an io request (the first, its start,"
+    echo "in brackets); dispatch: queued to a worker starting it; wake-up: its sleep's overrun. Dispatch and wake-up are the"
+    echo "kernel's share (a thread woken on a CPU a GIL holder, or another process, keeps busy); the GIL's is wait, drops, held."
     echo
-    echo "| policy | cpu us | io alone p50 ms | io alone p99 ms | io under cpu p50 ms | io under cpu p99 ms | p99 under/alone | cpu alone req/s | cpu under io req/s | cpu change | GIL switches | io GIL wait p50/p99 ms | io wake-up p50/p99 ms |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| policy | cpu us (hold measured) | io alone p50 ms | io alone p99 ms | io under cpu p50 ms | io under cpu p99 ms | p99 under/alone | cpu alone req/s | cpu under io req/s | cpu change | GIL switches | io GIL wait p50/p99 ms (first take) | io dispatch p50/p99 ms | io in drops p50/p99 ms | io GIL held p50/p99 ms | io wake-up p50/p99 ms |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for p in $POLICIES; do
       taskset -c "$SERVER_CPU" "$GC" "$p" "$CPU_US" "$DUR" 1 2> /dev/null || echo "| $p | failed | | | | | | | | | | | |"
     done

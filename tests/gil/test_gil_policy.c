@@ -260,9 +260,10 @@ static void hold_long_then_drop(scenario *s, int id, gil_release_reason why) {
 }
 
 /* 5c. io-priority: "done" ends a thread's work, so its next take (a worker
- * starting its next request) is voluntary however long its last hold was,
- * and is served before a CPU-bound waiter that arrived earlier; a long hold
- * ended by a yield stays CPU-bound and queues behind a voluntary waiter. */
+ * starting its next request, here with no label: a kind never seen) is
+ * voluntary however long its last hold was, and is served before a
+ * CPU-bound waiter that arrived earlier; a long hold ended by a yield stays
+ * CPU-bound and queues behind a voluntary waiter. */
 static void test_io_priority_done_resets_class(void) {
   for (int round = 0; round < 2; round++) {
     gil_release_reason why = round == 0 ? GIL_RELEASE_DONE : GIL_RELEASE_YIELD;
@@ -298,6 +299,37 @@ static void test_io_priority_done_resets_class(void) {
           atomic_load(&s->log[1]), atomic_load(&s->log[2]), first, second);
     scenario_free(s);
   }
+}
+
+/* 5d. io-priority: new work takes the class its label's last work ended
+ * with, whichever thread ran that: a worker that last ran an I/O request
+ * starting a "cpu" request is CPU-bound, and one that last ran a CPU-bound
+ * request starting an "io" request is voluntary and served first. */
+static void test_io_priority_class_follows_label(void) {
+  static const char cpu_label[] = "/cpu", io_label[] = "/io";
+  scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+  gil_thread_set_label(&s->th[1], cpu_label); /* thread 1 runs a long "cpu" request */
+  hold_long_then_drop(s, 1, GIL_RELEASE_DONE);
+  gil_thread_set_label(&s->th[2], io_label); /* thread 2 a short "io" one */
+  gil_take(s->g, &s->th[2]);
+  gil_drop(s->g, &s->th[2], GIL_RELEASE_DONE);
+  /* Now they swap kinds. */
+  gil_thread_set_label(&s->th[1], io_label);
+  gil_thread_set_label(&s->th[2], cpu_label);
+  gil_take(s->g, &s->th[0]);
+  log_take(s, 0);
+  pthread_t b, c;
+  targ tb = {s, 1}, tc = {s, 2};
+  pthread_create(&c, NULL, take_once, &tc); /* the "cpu" request arrives first */
+  wait_for_waiters(s, 1);
+  pthread_create(&b, NULL, take_once, &tb);
+  wait_for_waiters(s, 2);
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  pthread_join(b, NULL);
+  pthread_join(c, NULL);
+  CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2,
+        "the \"io\" request first: order %d %d", atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+  scenario_free(s);
 }
 
 /* 6. legacy: releases every check_interval checks, never a drop request. */
@@ -471,6 +503,7 @@ int main(void) {
   test_io_priority_order();
   test_io_priority_long_interactive_holder();
   test_io_priority_done_resets_class();
+  test_io_priority_class_follows_label();
   test_legacy_check_interval();
   test_counters_exact();
   test_trace_exact();
