@@ -50,21 +50,30 @@ if [ -z "$PEERS" ] || [ ! -x "$PEERS/vm.sh" ]; then
   exit 0
 fi
 
-# Which build is measured: from the CMake cache beside the binary (if it has one).
+# Which build is measured, from the CMake cache beside the binary (if it has one): the full
+# description before the table, a one-line summary (BUILD_SHORT) with the ratios.
+BUILD_SHORT="$GILD"
 describe_build() {
   local cache; cache="$(dirname "$GILD")/CMakeCache.txt"
   if [ ! -f "$cache" ]; then echo "gild build: $GILD (no CMakeCache.txt beside it)"; return; fi
   get() { sed -n "s/^$1:[A-Z]*=//p" "$cache" | head -1; }
-  local cc bt flags
+  local cc bt flags ver pgo
   cc="$(get CMAKE_C_COMPILER)"; bt="$(get CMAKE_BUILD_TYPE)"
   flags="$(get CMAKE_C_FLAGS) $(get "CMAKE_C_FLAGS_$(echo "$bt" | tr '[:lower:]' '[:upper:]')")"
+  ver="$("$cc" --version 2>/dev/null | head -1)"
+  pgo="$(get GILD_PGO)"
   echo "gild build: $GILD"
-  echo "  compiler: $("$cc" --version 2>/dev/null | head -1) ($cc); $bt, flags:$flags"
-  local pgo lto
-  pgo="$(get GILD_PGO)"; lto="$(get GILD_LTO)"
-  echo "  PGO: ${pgo:-off}${pgo:+ (profiles: $(get GILD_PGO_DIR))}; LTO: ${lto:-OFF}"
+  echo "  compiler: $ver ($cc)"
+  echo "  build type: $bt, flags:$flags"
+  case "$pgo" in
+    use) echo "  PGO: yes, optimised with the profiles in $(get GILD_PGO_DIR) (bench/vm/build-pgo.sh)" ;;
+    generate) echo "  PGO: INSTRUMENTED build (-DGILD_PGO=generate): slow, not for measuring" ;;
+    *) echo "  PGO: no" ;;
+  esac
+  BUILD_SHORT="$(basename "$cc") $(echo "$ver" | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1) $bt$flags$( [ "$pgo" = use ] && echo ", PGO")"
 }
 describe_build
+echo
 
 OUT="$(mktemp /tmp/gild-bench-vm.XXXXXX)"
 trap 'rm -f "$OUT"' EXIT
@@ -72,7 +81,7 @@ trap 'rm -f "$OUT"' EXIT
 
 # Ratios from the table's rows: | name | version | startup | countdown | cd net | fib | fib net | cpu |
 echo
-awk -F'|' '
+awk -F'|' -v build="$BUILD_SHORT" '
   function trim(s) { gsub(/^[ \t]+|[ \t]+$/, "", s); return s }
   /^\| (python3|lua5\.4|gild) \|/ {
     n = trim($2); cd[n] = trim($6); fib[n] = trim($8)
@@ -80,6 +89,8 @@ awk -F'|' '
   function ratio(a, b) { return (a + 0 > 0 && b + 0 > 0 && a != "-" && b != "-") ? sprintf("%.2fx", a / b) : "n/a" }
   END {
     print "### gild vs peers (net seconds; ratio = peer time / gild time, > 1 means gild is faster)"
+    print ""
+    print "gild measured: " build
     print ""
     print "| benchmark | gild s | python3 s | lua5.4 s | vs python3 | vs lua5.4 |"
     print "|---|---:|---:|---:|---:|---:|"
