@@ -59,6 +59,7 @@ describe_build() {
   get() { sed -n "s/^$1:[A-Z]*=//p" "$cache" | head -1; }
   local cc bt flags ver pgo
   cc="$(get CMAKE_C_COMPILER)"; bt="$(get CMAKE_BUILD_TYPE)"
+  [ -n "$bt" ] || bt=RelWithDebInfo  # CMakeLists.txt's default, not stored in the cache
   flags="$(get CMAKE_C_FLAGS) $(get "CMAKE_C_FLAGS_$(echo "$bt" | tr '[:lower:]' '[:upper:]')")"
   ver="$("$cc" --version 2>/dev/null | head -1)"
   pgo="$(get GILD_PGO)"
