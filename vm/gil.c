@@ -46,9 +46,9 @@
  * work, of a kind its own history says nothing about (a server worker runs
  * whichever request comes next), so its class comes from the work's label
  * (gil_thread_set_label: the handler runtime sets the route): "cpu" if the
- * last work with that label was CPU-bound (forced off, or a hold longer
- * than the threshold, at any point up to its "done"), "voluntary" if it
- * was not or the label is new or absent. A /cpu request thus starts as
+ * last two works with that label were CPU-bound (forced off, or one hold
+ * longer than a fifth of the threshold, at any point up to their "done"),
+ * "voluntary" otherwise or if the label is new or absent. A /cpu request thus starts as
  * cpu and queues behind the others, and an /io request starts as
  * voluntary and preempts a /cpu holder, whichever worker ran what before.
  * The queue is ordered
@@ -119,12 +119,14 @@ const double gil_hist_bounds[GIL_HIST_BUCKETS] = {
     5e-3,  10e-3, 25e-3, 50e-3,  100e-3, 250e-3, 500e-3, 1.0};
 
 #define GIL_WORK_CLASSES 64 /* labels io-priority remembers; more share the default */
+#define GIL_WORK_CPU_AFTER 2 /* CPU-bound works in a row that make a label cpu-class */
 
 struct gil {
   /* Read-mostly: set at creation or by a rare configuration call. */
   gil_policy policy;
   _Atomic uint64_t interval_ns;
   _Atomic uint64_t preempt_ns; /* io-priority's threshold, from interval_ns (preempt_after_ns) */
+  _Atomic uint64_t work_cpu_ns; /* io-priority: a hold this long makes the work CPU-bound */
   _Atomic uint32_t *eval_breaker;
   uint32_t drop_bit;
   unsigned check_interval;
@@ -157,7 +159,7 @@ struct gil {
   /* io-priority: how the last work of each label ended (see work_class). */
   struct {
     _Atomic(const char *) label;
-    _Atomic int prio;
+    _Atomic int cpu_streak; /* consecutive CPU-bound works, up to GIL_WORK_CPU_AFTER */
   } work_class[GIL_WORK_CLASSES];
 
   pthread_mutex_t reg_mutex;
@@ -426,6 +428,12 @@ void gil_set_interval(gil *g, double seconds) {
   uint64_t ns = (uint64_t)(seconds * 1e9 + 0.5);
   atomic_store(&g->interval_ns, ns);
   atomic_store(&g->preempt_ns, preempt_for_interval(ns));
+  /* A fifth of the preemption threshold (100 us at 5 ms): a request whose
+   * single hold is this long is no quick step between two blocking calls
+   * (an /io handler holds a few microseconds at a time, /hello some tens),
+   * and /cpu?n=100000 (~0.46 ms) must count as CPU-bound although it ends
+   * before the preemption threshold. */
+  atomic_store(&g->work_cpu_ns, preempt_for_interval(ns) / 5);
 }
 
 double gil_get_interval(const gil *g) {
@@ -615,9 +623,14 @@ static void take_slow_queued(gil *g, gil_thread *t) {
   pthread_mutex_unlock(&g->mutex);
 }
 
-/* io-priority's memory of how each label's last work ended: an
- * open-addressed table keyed by the label pointer (interned: one per kind
- * of work). Written only at a "done" release, by the holder, so writers
+/* io-priority's memory of how each label's works ended: an open-addressed
+ * table keyed by the label pointer (interned: one per kind of work), with
+ * the number of CPU-bound works in a row. A label is cpu-class after
+ * GIL_WORK_CPU_AFTER of them and voluntary again after one that was not:
+ * a hold is timed by the wall clock, so an I/O-bound request that the
+ * kernel descheduled while it held the GIL looks CPU-bound now and then,
+ * and one such request must not send the next of its kind to the back of
+ * the queue. Written only at a "done" release, by the holder, so writers
  * are serialised by the GIL itself; read at takes without it, through
  * atomics (a reader racing an insert sees the default, "voluntary"). A
  * full table keeps the default for new labels. */
@@ -629,24 +642,28 @@ static int work_class_lookup(gil *g, const char *label) {
   if (!label) return GIL_PRIO_VOLUNTARY;
   for (unsigned i = 0, s = work_slot(label); i < 8; i++, s = (s + 1) % GIL_WORK_CLASSES) {
     const char *k = atomic_load_explicit(&g->work_class[s].label, memory_order_acquire);
-    if (k == label) return atomic_load_explicit(&g->work_class[s].prio, RELAXED);
+    if (k == label)
+      return atomic_load_explicit(&g->work_class[s].cpu_streak, RELAXED) >= GIL_WORK_CPU_AFTER
+                 ? GIL_PRIO_CPU
+                 : GIL_PRIO_VOLUNTARY;
     if (!k) break;
   }
   return GIL_PRIO_VOLUNTARY;
 }
 
 /* The holder, at its "done" release. */
-static void __attribute__((noinline)) work_class_record(gil *g, const char *label, int prio) {
+static void __attribute__((noinline)) work_class_record(gil *g, const char *label, bool cpu_bound) {
   if (!label) return;
   for (unsigned i = 0, s = work_slot(label); i < 8; i++, s = (s + 1) % GIL_WORK_CLASSES) {
     const char *k = atomic_load_explicit(&g->work_class[s].label, RELAXED);
     if (k == label) {
-      if (atomic_load_explicit(&g->work_class[s].prio, RELAXED) != prio)
-        atomic_store_explicit(&g->work_class[s].prio, prio, RELAXED);
+      int n = atomic_load_explicit(&g->work_class[s].cpu_streak, RELAXED);
+      int m = !cpu_bound ? 0 : n < GIL_WORK_CPU_AFTER ? n + 1 : n;
+      if (m != n) atomic_store_explicit(&g->work_class[s].cpu_streak, m, RELAXED);
       return;
     }
     if (!k) {
-      atomic_store_explicit(&g->work_class[s].prio, prio, RELAXED);
+      atomic_store_explicit(&g->work_class[s].cpu_streak, cpu_bound ? 1 : 0, RELAXED);
       atomic_store_explicit(&g->work_class[s].label, label, memory_order_release);
       return;
     }
@@ -755,11 +772,11 @@ static inline __attribute__((always_inline)) void account_release(gil *g, gil_th
             : why == GIL_RELEASE_INTERVAL ? GIL_PRIO_CPU
             : long_hold                   ? GIL_PRIO_CPU
                                           : GIL_PRIO_VOLUNTARY;
-  if (why == GIL_RELEASE_INTERVAL || long_hold) t->work_cpu = true;
+  if (why == GIL_RELEASE_INTERVAL || held >= atomic_load_explicit(&g->work_cpu_ns, RELAXED))
+    t->work_cpu = true;
   if (why == GIL_RELEASE_DONE) {
     if (g->policy == GIL_POLICY_IO_PRIORITY)
-      work_class_record(g, atomic_load_explicit(&t->label, RELAXED),
-                        t->work_cpu ? GIL_PRIO_CPU : GIL_PRIO_VOLUNTARY);
+      work_class_record(g, atomic_load_explicit(&t->label, RELAXED), t->work_cpu);
     t->work_cpu = false;
     t->prio = GIL_PRIO_VOLUNTARY; /* until the next take looks its work up */
   }

@@ -11,7 +11,7 @@
  * two wrk runs) each keep one request in flight, closed loop: when a
  * request completes, its client's next one is queued at once. A cpu request
  * takes the GIL and runs a countdown for CPU_US microseconds of CPU time
- * (calibrated at start; /cpu?n=100000 holds gild's GIL ~0.6 ms), checking
+ * (calibrated at start; /cpu?n=100000 holds gild's Release GIL ~0.46 ms), checking
  * the eval breaker on every step as the interpreter does on a back-edge,
  * then drops it ("done"). An io request takes the GIL, drops it for I/O, sleeps `ms`,
  * takes it again and drops it ("done"), as /io?ms=1 does. Workers are not
@@ -92,7 +92,7 @@ static struct {
 
 static request reqs[IO_CLIENTS + CPU_CLIENTS];
 static _Atomic int active[IO_CLIENTS + CPU_CLIENTS]; /* client re-queues while active */
-static long cpu_us = 600, io_ms = 1;
+static long cpu_us = 450, io_ms = 1;
 static long cpu_steps; /* countdown steps per cpu request, from cpu_us */
 
 /* Samples of the current phase, under q.mu. */

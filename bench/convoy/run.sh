@@ -21,7 +21,7 @@
 # Usage: bench/convoy/run.sh [path/to/gild]      (default: build/gild, else build-*/gild)
 # Knobs: WRK_DURATION (5), WRK_WARMUP (1), SERVER_CPU (1), LOAD_CPU (0), CPU_N (100000),
 #        POLICIES ("cpython fifo io-priority legacy"), PEERS (../shared/peers), NO_GUNICORN=1,
-#        GIL_ONLY_CPU_US (600: GIL hold per cpu request there, ~/cpu?n=100000 in gild),
+#        GIL_ONLY_CPU_US (450: GIL hold per cpu request there, ~/cpu?n=100000 in gild),
 #        NO_GIL_ONLY=1, NO_SERVER=1 (only the GIL-alone table), GIL_SRC (vm/gil.c: another
 #        version of the GIL for the GIL-alone table, e.g. from `git show REV:vm/gil.c`).
 set -u
@@ -231,7 +231,7 @@ if [ "${NO_GIL_ONLY:-0}" != 1 ]; then
   GC="$RUN/gil_convoy"
   if cc -std=c11 -O2 -D_GNU_SOURCE -I"$SRC/vm" "$HERE/gil_convoy.c" "${GIL_SRC:-$SRC/vm/gil.c}" -o "$GC" -lpthread \
       2> "$RUN/gil_convoy.build"; then
-    CPU_US=${GIL_ONLY_CPU_US:-600}
+    CPU_US=${GIL_ONLY_CPU_US:-450}
     echo
     echo "## The same convoy with the GIL alone (bench/convoy/gil_convoy.c: no HTTP, loop or server pool)"
     echo

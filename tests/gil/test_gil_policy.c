@@ -301,15 +301,18 @@ static void test_io_priority_done_resets_class(void) {
   }
 }
 
-/* 5d. io-priority: new work takes the class its label's last work ended
- * with, whichever thread ran that: a worker that last ran an I/O request
+/* 5d. io-priority: new work takes the class its label's last works ended
+ * with, whichever thread ran them: a worker that last ran an I/O request
  * starting a "cpu" request is CPU-bound, and one that last ran a CPU-bound
- * request starting an "io" request is voluntary and served first. */
+ * request starting an "io" request is voluntary and served first. One
+ * CPU-bound work does not make a label cpu-class (a short request
+ * descheduled while holding the GIL looks long), two in a row do. */
 static void test_io_priority_class_follows_label(void) {
   static const char cpu_label[] = "/cpu", io_label[] = "/io";
   scenario *s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
-  gil_thread_set_label(&s->th[1], cpu_label); /* thread 1 runs a long "cpu" request */
+  gil_thread_set_label(&s->th[1], cpu_label); /* thread 1 runs long "cpu" requests */
   hold_long_then_drop(s, 1, GIL_RELEASE_DONE);
+  hold_long_then_drop(s, 1, GIL_RELEASE_DONE); /* two in a row make the label cpu-class */
   gil_thread_set_label(&s->th[2], io_label); /* thread 2 a short "io" one */
   gil_take(s->g, &s->th[2]);
   gil_drop(s->g, &s->th[2], GIL_RELEASE_DONE);
@@ -329,6 +332,27 @@ static void test_io_priority_class_follows_label(void) {
   pthread_join(c, NULL);
   CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2,
         "the \"io\" request first: order %d %d", atomic_load(&s->log[1]), atomic_load(&s->log[2]));
+  scenario_free(s);
+
+  /* One long "io" request among short ones: "io" stays voluntary, so a
+   * thread starting "io" work still goes before a CPU-bound waiter. */
+  s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
+  tb.s = tc.s = s;
+  gil_thread_set_label(&s->th[1], io_label);
+  hold_long_then_drop(s, 1, GIL_RELEASE_DONE);
+  gil_take(s->g, &s->th[2]); /* thread 2: CPU-bound, forced off */
+  gil_drop(s->g, &s->th[2], GIL_RELEASE_INTERVAL);
+  gil_take(s->g, &s->th[0]);
+  log_take(s, 0);
+  pthread_create(&c, NULL, take_once, &tc);
+  wait_for_waiters(s, 1);
+  pthread_create(&b, NULL, take_once, &tb);
+  wait_for_waiters(s, 2);
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  pthread_join(b, NULL);
+  pthread_join(c, NULL);
+  CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2,
+        "one long \"io\" request: order %d %d", atomic_load(&s->log[1]), atomic_load(&s->log[2]));
   scenario_free(s);
 }
 
