@@ -23,11 +23,12 @@
 # and OUT_DIR/stage1/pgo-*.log. The working tree is compiled twice: a file edited in between
 # only loses its profile (a warning in the log), the build still succeeds.
 #
-# Why clang by default: task-clock medians on this 2-CPU VM (2026-11-25, 9 interleaved rounds,
-# taskset -c 1; fib(30) / countdown(50M) in ms, lua5.4 45 / 265):
-#   gcc RelWithDebInfo 50 / 246, gcc Release 51 / 246, gcc PGO 47 / 234,
-#   clang Release 45 / 253, clang PGO 41-42 / 227-230.
-# gcc's PGO gains ~7% on fib but stays ~5% behind lua5.4; clang's PGO is ~7% ahead. LTO
+# Why clang by default: perf stat task-clock medians on this 2-CPU VM (2026-11-25 21:42 UTC,
+# 11 interleaved rounds, taskset -c 1, start-up ~2 ms included; fib(30) / countdown(50M) in ms):
+#   lua5.4 44.6 / 265, python3 109 / 1273,
+#   gcc RelWithDebInfo 50.0 / 248, gcc Release 50.0 / 246, gcc PGO 46.7 / 235,
+#   clang Release 46.6 / 253, clang PGO 41.0 / 229.
+# gcc's PGO gains ~7% on fib but stays ~4% behind lua5.4; clang's PGO is ~9% ahead. LTO
 # (CMAKE_INTERPROCEDURAL_OPTIMIZATION) was 2-5% slower on fib with either compiler, with or
 # without PGO, so there is no LTO option. -O2 or -O3 made no difference to gcc's PGO build.
 # Exit status: non-zero if a build fails (bench/vm/run.sh --pgo reports it and goes on).
