@@ -87,7 +87,8 @@ static char *dir_of(const char *path) {
 /* `gild run`'s own options, before the script: the GIL's policy and
  * switch interval, --gil-stats (one JSON line of the GIL's counters on
  * stderr at exit, for tests and experiments) and --gil-trace FILE (the
- * GIL timeline of the whole run as Chrome trace-event JSON). */
+ * GIL timeline of the whole run as Chrome trace-event JSON); --version
+ * prints the version and exits 0 (returned as 1). */
 typedef struct run_options {
   gil_policy policy;
   double interval;
@@ -103,7 +104,11 @@ static int parse_run_options(int *argc, char ***argv, run_options *o) {
   while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
     const char *a = (*argv)[1];
     const char *val = NULL;
-    if (strcmp(a, "--gil-stats") == 0) {
+    if (strcmp(a, "--version") == 0) {
+      /* Like `python3 --version`: what a benchmark prints as the version. */
+      printf("gild %s\n", GILD_VERSION);
+      return 1;
+    } else if (strcmp(a, "--gil-stats") == 0) {
       o->stats = true;
     } else if (strcmp(a, "--gil-trace") == 0 && *argc > 2) {
       val = o->trace_file = (*argv)[2];
@@ -168,7 +173,8 @@ static void write_gil_trace(Interp *in, const char *path, const char *script) {
 
 int gild_vm_main(int argc, char **argv) {
   run_options opts;
-  if (parse_run_options(&argc, &argv, &opts) < 0) return 2;
+  int parsed = parse_run_options(&argc, &argv, &opts);
+  if (parsed != 0) return parsed < 0 ? 2 : 0;
   if (argc < 2) return usage();
   bool dis = strcmp(argv[0], "dis") == 0;
   if (!dis && strcmp(argv[0], "run") != 0) return usage();
