@@ -48,11 +48,10 @@
  * (gil_thread_set_label: the handler runtime sets the route): "cpu" if the
  * last two works with that label were CPU-bound (forced off, or one hold
  * longer than a fifth of the threshold, at any point up to their "done"),
- * "voluntary" otherwise or if the label is new or absent. A /cpu request thus starts as
- * cpu and queues behind the others, and an /io request starts as
- * voluntary and preempts a /cpu holder, whichever worker ran what before.
- * The queue is ordered
- * by class, then arrival. A waiter of a higher class than the holder sets
+ * "voluntary" otherwise or if the label is new or absent. A /cpu request
+ * thus starts as cpu and queues behind the others, and an /io request
+ * starts as voluntary and preempts a /cpu holder, whichever worker ran
+ * what before. The queue is ordered by class, then arrival. A waiter of a higher class than the holder sets
  * the drop request at once instead of waiting an interval, so a request
  * coming back from I/O that needs the GIL for a few microseconds gets it at
  * the holder's next check, not 5 ms later. Against a holder of its own class
