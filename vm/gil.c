@@ -870,7 +870,10 @@ void gil_after_fork_child(gil *g, gil_thread *self) {
   g->next_id = 0;
   uint64_t hold_start = atomic_load(&self->hold_start_ns);
   gil_thread_state state = (gil_thread_state)atomic_load(&self->state);
-  gil_thread_init(g, self, self->name);
+  /* gil_thread_init clears the record, name included: pass a copy. */
+  char name[sizeof self->name];
+  memcpy(name, self->name, sizeof name);
+  gil_thread_init(g, self, name);
   self->prio = GIL_PRIO_VOLUNTARY;
   if (hold_start) { /* it forked while holding the GIL, as it must */
     atomic_store(&g->locked, 1);
