@@ -81,6 +81,7 @@ void gild_config_defaults(gild_config *c) {
   c->trace_path = conf_strdup("/debug/gil/trace");
   c->trace_max_seconds = 10;
   c->server_timing = 1;
+  c->sched_slice_us = 100;
   c->gil_policy = conf_strdup("cpython");
   c->gil_switch_interval = 0.005;
 }
@@ -468,6 +469,7 @@ static const conf_field conf_top[] = {
   {"trace", CONF_SPECIAL, 0, 0, 0, NULL},
   {"server_timing", CONF_SPECIAL, 0, 0, 0, NULL},
   {"retry_after", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"sched_slice_us", CONF_SPECIAL, 0, 0, 0, NULL},
   {"gil", CONF_SECTION, 0, 0, 0, conf_gil},
   CONF_END};
 
@@ -714,6 +716,14 @@ static int conf_special(conf_ctx *x, const char *path, json_t *v) {
     double d = json_is_number(v) ? json_number_value(v) : -1;
     if (!(d > 0 && d <= 600)) return conf_fail(x, path, "expected a number of seconds in (0, 600]");
     c->trace_max_seconds = d;
+    return 0;
+  }
+  if (strcmp(path, "sched_slice_us") == 0) {
+    long long n = 0;
+    if (conf_int(x, path, v, 0, 100000, &n) < 0) return GILD_EINVAL;
+    if (n != 0 && n < 100)
+      return conf_fail(x, path, "expected 0 (the kernel's default) or microseconds in 100..100000");
+    c->sched_slice_us = (int)n;
     return 0;
   }
   if (strcmp(path, "retry_after") == 0) {

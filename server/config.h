@@ -58,6 +58,10 @@ typedef struct gild_config {
   /* per-request instrumentation */
   int server_timing;        /* Server-Timing header on handler answers, default 1 */
 
+  /* the scheduler slice the loop and worker threads ask for (Linux >= 6.12),
+   * microseconds; default 100, 0 = the kernel's default (thread_sched.h) */
+  int sched_slice_us;
+
   /* GIL (filled by the GIL issue) */
   char *gil_policy;          /* "cpython" */
   double gil_switch_interval;/* seconds, default 0.005 */

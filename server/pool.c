@@ -3,6 +3,7 @@
  * algorithm is described in pool.h).
  */
 #include "pool.h"
+#include "thread_sched.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -83,6 +84,7 @@ struct gild_pool {
   int spread_armed;
   uv_poll_t spread_poll;
 
+  int slice_us;
   int threads;
   pool_worker *workers;
 };
@@ -155,8 +157,11 @@ static void *pool_worker_main(void *arg) {
   gild_pool *p = w->pool;
   gild_handler_ops *ops = p->ops;
   void *tstate = NULL;
-  int rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;
+  int rc;
   uint64_t spread_ns = 0;
+  /* Best effort: a kernel without custom slices keeps its default. */
+  (void)gild_thread_set_slice_us(p->slice_us);
+  rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;
   int turn_done = 0;
 
   if (rc == 0 && p->serial) {
@@ -362,8 +367,8 @@ static void pool_on_close(uv_handle_t *h) {
 }
 
 int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
-                     gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg, char *err,
-                     size_t errlen) {
+                     int slice_us, gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg,
+                     char *err, size_t errlen) {
   gild_pool *p;
   int i, rc;
   *out = NULL;
@@ -386,6 +391,7 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   p->done_arg = done_arg;
   p->queue_size = queue_size;
   p->threads = threads;
+  p->slice_us = slice_us;
   atomic_init(&p->q_n, 0);
   p->loop_sleeping = 1;
   pthread_mutex_init(&p->mu, NULL);

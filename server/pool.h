@@ -60,12 +60,13 @@ typedef struct gild_pool_task {
 /* Called on the loop thread for each finished task, in completion order. */
 typedef void (*gild_pool_done_cb)(gild_pool_task *task, void *arg);
 
-/* Starts `threads` workers (each calls ops->thread_start first) and waits
+/* Starts `threads` workers (each asks for a scheduler slice of `slice_us`,
+ * see thread_sched.h, then calls ops->thread_start) and waits
  * until all of them started; a failing thread_start fails the whole call
  * with a message in err. */
 int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
-                     gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg, char *err,
-                     size_t errlen);
+                     int slice_us, gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg,
+                     char *err, size_t errlen);
 /* Loop thread. Returns GILD_ENOMEM (nothing queued) when the queue is full:
  * the caller answers 503 at once. */
 int gild_pool_submit(gild_pool *p, gild_pool_task *t);

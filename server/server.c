@@ -20,6 +20,7 @@
 
 #include "conn.h"
 #include "server_state.h"
+#include "thread_sched.h"
 
 /* How long a forced stop waits for handlers still running. */
 #define SERVER_FORCED_GRACE_MS 100
@@ -288,8 +289,8 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
     uv_idle_init(&s->loop, &s->log_idle);
     s->log_idle.data = s;
     s->handles_ready = 1;
-    rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size, ops,
-                          gild_conn_task_done, s, err, errlen);
+    rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size,
+                          cfg->sched_slice_us, ops, gild_conn_task_done, s, err, errlen);
   }
   if (rc == 0)
     rc = server_listen(s, err, errlen);
@@ -318,6 +319,12 @@ int gild_server_run(gild_server *s) {
   uv_signal_start(&s->sigint, server_on_signal, SIGINT);
   uv_timer_start(&s->date_timer, server_on_date_timer, 1000, 1000);
   uv_unref((uv_handle_t *)&s->date_timer);
+  /* The loop thread must get the core soon when a request or an answer is
+   * ready, even next to a CPU-bound handler (thread_sched.h). */
+  int rc = gild_thread_set_slice_us(s->cfg->sched_slice_us);
+  if (rc < 0)
+    gild_log_error(s->log, GILD_LOG_DEBUG, "sched_slice_us: the kernel refused a %d us slice (%s); "
+                   "keeping its default", s->cfg->sched_slice_us, strerror(-rc));
   uv_run(&s->loop, UV_RUN_DEFAULT);
   return 0;
 }

@@ -31,6 +31,7 @@ static void test_defaults(void) {
   CHECK(c.drain_timeout_ms == 10000);
   CHECK(c.handler_timeout_ms == 30000);
   CHECK(c.retry_after_s == 1);
+  CHECK(c.sched_slice_us == 100);
   CHECK_STR(c.access_log, "-");
   CHECK_STR(c.error_log, "-");
   CHECK(c.log_level == GILD_LOG_INFO);
@@ -107,6 +108,7 @@ static void test_example_file(void) {
   CHECK(c.write_timeout_ms != d.write_timeout_ms && c.body_timeout_ms != d.body_timeout_ms);
   CHECK(c.drain_timeout_ms != d.drain_timeout_ms);
   CHECK(c.handler_timeout_ms != d.handler_timeout_ms && c.retry_after_s != d.retry_after_s);
+  CHECK(c.sched_slice_us != d.sched_slice_us);
   CHECK_STR(c.access_log, "/tmp/gild-access.log");
   CHECK_STR(c.error_log, "/tmp/gild-error.log");
   CHECK(c.log_level == GILD_LOG_DEBUG);
@@ -163,6 +165,8 @@ static void test_bad_files(void) {
   bad("bad_gil.json", "4:5: key 'gil.switch_interval': expected a number of seconds in (0, 1]");
   bad("bad_healthz.json", "2:3: key 'healthz': expected null (off) or a path starting with '/'");
   bad("top_array.json", "1:1: the configuration must be a JSON object {...}");
+  bad("bad_slice.json",
+      "2:3: key 'sched_slice_us': expected 0 (the kernel's default) or microseconds in 100..100000");
 
   char err[1024];
   gild_config c;
