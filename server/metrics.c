@@ -45,33 +45,33 @@ typedef struct met_hist {
   uint64_t sum_ns;
 } met_hist;
 
-typedef struct met_pair {
-  const char *method;
+/* A count per (status, name): a route's (method, status) pairs, and the
+ * server's own errors by (status, reason). The names are static strings or
+ * the router's, compared by pointer first. */
+typedef struct met_count {
+  const char *name;
   int status;
   uint64_t count;
-} met_pair;
+} met_count;
+
+typedef struct met_counts {
+  met_count *v;
+  size_t n, cap;
+} met_counts;
 
 typedef struct met_route {
   char *label;          /* "/users/{id}", "none" */
-  met_pair *pairs;
-  size_t n_pairs, cap_pairs;
+  met_counts pairs;     /* name: the method */
   met_hist duration;
   uint64_t gil_held_ns, gil_wait_ns, io_ns;
 } met_route;
-
-typedef struct met_error {
-  int status;
-  const char *reason;
-  uint64_t count;
-} met_error;
 
 struct gild_metrics {
   met_route *routes;    /* [0] = "none" */
   size_t n_routes;
   int *by_config;       /* config route index -> slot */
   size_t n_config;
-  met_error *errors;
-  size_t n_errors, cap_errors;
+  met_counts errors;    /* name: the reason */
   uint64_t accepted;
   met_hist queue_wait;  /* uses MET_QUEUE_N + 1 of the buckets */
   double start_time;    /* process start, seconds since the epoch */
@@ -175,11 +175,11 @@ void gild_metrics_free(gild_metrics *m) {
     return;
   for (i = 0; i < m->n_routes; i++) {
     free(m->routes[i].label);
-    free(m->routes[i].pairs);
+    free(m->routes[i].pairs.v);
   }
   free(m->routes);
   free(m->by_config);
-  free(m->errors);
+  free(m->errors.v);
   free(m);
 }
 
@@ -210,35 +210,39 @@ static int met_same(const char *a, const char *b) {
   return a == b || strcmp(a, b) == 0;
 }
 
+/* Counts one more (status, name), adding the entry on first sight. Out of
+ * memory, the count is lost rather than the response failed. */
+static void met_count_inc(met_counts *c, int status, const char *name) {
+  size_t i;
+  for (i = 0; i < c->n; i++)
+    if (c->v[i].status == status && met_same(c->v[i].name, name))
+      break;
+  if (i == c->n) {
+    if (c->n == c->cap) {
+      size_t ncap = c->cap ? c->cap * 2 : 4;
+      met_count *nv = realloc(c->v, ncap * sizeof(*nv));
+      if (nv == NULL)
+        return;
+      c->v = nv;
+      c->cap = ncap;
+    }
+    c->v[i].name = name;
+    c->v[i].status = status;
+    c->v[i].count = 0;
+    c->n++;
+  }
+  c->v[i].count++;
+}
+
 void gild_metrics_response(gild_metrics *m, int route, const char *method, int status,
                            uint64_t duration_ns, const gild_timing *timing) {
   met_route *r;
-  size_t i;
   if (route < 0 || (size_t)route >= m->n_routes)
     route = GILD_METRICS_NO_ROUTE;
   r = &m->routes[route];
   if (method == NULL)
     method = "none";
-  for (i = 0; i < r->n_pairs; i++)
-    if (r->pairs[i].status == status && met_same(r->pairs[i].method, method))
-      break;
-  if (i == r->n_pairs) {
-    if (r->n_pairs == r->cap_pairs) {
-      size_t ncap = r->cap_pairs ? r->cap_pairs * 2 : 4;
-      met_pair *np = realloc(r->pairs, ncap * sizeof(*np));
-      /* Out of memory: lose this count rather than fail the response. */
-      if (np == NULL)
-        goto rest;
-      r->pairs = np;
-      r->cap_pairs = ncap;
-    }
-    r->pairs[i].method = method;
-    r->pairs[i].status = status;
-    r->pairs[i].count = 0;
-    r->n_pairs++;
-  }
-  r->pairs[i].count++;
-rest:
+  met_count_inc(&r->pairs, status, method);
   met_observe(&r->duration, met_duration_le, MET_DURATION_N, duration_ns);
   if (timing != NULL) {
     r->gil_held_ns += timing->gil_held_ns;
@@ -248,25 +252,7 @@ rest:
 }
 
 void gild_metrics_error(gild_metrics *m, int status, const char *reason) {
-  size_t i;
-  for (i = 0; i < m->n_errors; i++)
-    if (m->errors[i].status == status && met_same(m->errors[i].reason, reason))
-      break;
-  if (i == m->n_errors) {
-    if (m->n_errors == m->cap_errors) {
-      size_t ncap = m->cap_errors ? m->cap_errors * 2 : 8;
-      met_error *ne = realloc(m->errors, ncap * sizeof(*ne));
-      if (ne == NULL)
-        return;
-      m->errors = ne;
-      m->cap_errors = ncap;
-    }
-    m->errors[i].status = status;
-    m->errors[i].reason = reason;
-    m->errors[i].count = 0;
-    m->n_errors++;
-  }
-  m->errors[i].count++;
+  met_count_inc(&m->errors, status, reason);
 }
 
 void gild_metrics_accepted(gild_metrics *m) {
@@ -413,13 +399,13 @@ void gild_metrics_write(const gild_metrics *m, const gild_metrics_gauges *g, gil
            "HTTP responses written, by route pattern, method and status.");
   for (i = 0; i < m->n_routes; i++) {
     const met_route *r = &m->routes[i];
-    for (j = 0; j < r->n_pairs; j++) {
+    for (j = 0; j < r->pairs.n; j++) {
+      const met_count *c = &r->pairs.v[j];
       gild_buf_append(out, "gild_http_requests_total{route=\"", 32);
       gild_metrics_label_value(out, r->label);
       gild_buf_append(out, "\",method=\"", 10);
-      gild_metrics_label_value(out, r->pairs[j].method);
-      gild_buf_printf(out, "\",status=\"%d\"} %llu\n", r->pairs[j].status,
-                      (unsigned long long)r->pairs[j].count);
+      gild_metrics_label_value(out, c->name);
+      gild_buf_printf(out, "\",status=\"%d\"} %llu\n", c->status, (unsigned long long)c->count);
     }
   }
 
@@ -464,10 +450,11 @@ void gild_metrics_write(const gild_metrics *m, const gild_metrics_gauges *g, gil
 
   met_head(out, "gild_http_errors_total", "counter",
            "Error responses (4xx, 5xx) the server produced itself, by status and reason.");
-  for (i = 0; i < m->n_errors; i++) {
-    gild_buf_printf(out, "gild_http_errors_total{status=\"%d\",reason=\"", m->errors[i].status);
-    gild_metrics_label_value(out, m->errors[i].reason);
-    gild_buf_printf(out, "\"} %llu\n", (unsigned long long)m->errors[i].count);
+  for (i = 0; i < m->errors.n; i++) {
+    const met_count *c = &m->errors.v[i];
+    gild_buf_printf(out, "gild_http_errors_total{status=\"%d\",reason=\"", c->status);
+    gild_metrics_label_value(out, c->name);
+    gild_buf_printf(out, "\"} %llu\n", (unsigned long long)c->count);
   }
 
   met_process(m, out);
