@@ -178,18 +178,6 @@ void gild_log_error(gild_log *l, gild_log_level level, const char *fmt, ...) {
   log_write(fd, line, o);
 }
 
-/* Appends the decimal form of v (no snprintf: this runs per response). */
-static size_t log_put_uint(char *out, unsigned long long v) {
-  char tmp[24];
-  size_t n = 0, i;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-  return n;
-}
-
 /* log_time through the one-second cache of l (batch thread only). */
 static size_t log_time_cached(gild_log *l, char *buf) {
   struct timespec ts;
@@ -235,14 +223,14 @@ static size_t log_access_line(char *line, const gild_access_entry *e, const gild
   line[o++] = ' ';
   if (e->status < 0) {
     line[o++] = '-';
-    o += log_put_uint(line + o, (unsigned long long)-(long long)e->status);
+    o += gild_fmt_uint(line + o, (uint64_t)-(int64_t)e->status);
   } else {
-    o += log_put_uint(line + o, (unsigned long long)e->status);
+    o += gild_fmt_uint(line + o, (uint64_t)e->status);
   }
   line[o++] = ' ';
-  o += log_put_uint(line + o, (unsigned long long)e->bytes);
+  o += gild_fmt_uint(line + o, (uint64_t)e->bytes);
   line[o++] = ' ';
-  o += log_put_uint(line + o, us / 1000000);
+  o += gild_fmt_uint(line + o, us / 1000000);
   line[o++] = '.';
   for (unsigned long long div = 100000, f = us % 1000000; div; div /= 10)
     line[o++] = (char)('0' + f / div % 10);

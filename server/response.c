@@ -215,9 +215,7 @@ int gild_resp_status_bodyless(int status) {
   return (status >= 100 && status < 200) || status == 204 || status == 304;
 }
 
-/* Appends the decimal form of v; snprintf costs more than the rest of the
- * head together. */
-static size_t resp_put_uint(char *out, uint64_t v) {
+size_t gild_fmt_uint(char *out, uint64_t v) {
   char tmp[24];
   size_t n = 0, i;
   do {
@@ -232,7 +230,7 @@ static size_t resp_put_uint(char *out, uint64_t v) {
 size_t gild_fmt_ms2(char *out, uint64_t ns) {
   /* Hundredths of a millisecond, rounded half up: 10 us units. */
   uint64_t v = ns / 10000 + (ns % 10000 >= 5000);
-  size_t n = resp_put_uint(out, v / 100);
+  size_t n = gild_fmt_uint(out, v / 100);
   out[n++] = '.';
   out[n++] = (char)('0' + (v % 100) / 10);
   out[n++] = (char)('0' + v % 10);
@@ -272,7 +270,7 @@ int gild_resp_serialize_head(const gild_response *r, const gild_head_opts *o, ch
   if (buf == NULL)
     return GILD_ENOMEM;
   RESP_PUT_LIT(buf, len, "HTTP/1.1 ");
-  len += resp_put_uint(buf + len, (uint64_t)status);
+  len += gild_fmt_uint(buf + len, (uint64_t)status);
   buf[len++] = ' ';
   memcpy(buf + len, reason, reason_len);
   len += reason_len;
@@ -284,7 +282,7 @@ int gild_resp_serialize_head(const gild_response *r, const gild_head_opts *o, ch
    * repeat the representation's length, which the server does not know. */
   if (!gild_resp_status_bodyless(status)) {
     RESP_PUT_LIT(buf, len, "Content-Length: ");
-    len += resp_put_uint(buf + len, (uint64_t)r->body_len);
+    len += gild_fmt_uint(buf + len, (uint64_t)r->body_len);
     RESP_PUT_LIT(buf, len, "\r\n");
   }
   if (!o->keep_alive)

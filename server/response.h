@@ -63,6 +63,11 @@ typedef struct gild_head_opts {
  * bytes); returns the length without the NUL. */
 size_t gild_resp_server_timing(char *out, const gild_timing *t);
 
+/* Writes the decimal form of v into out (at least 20 bytes, no NUL);
+ * returns the length. No snprintf: it costs more than the rest of a
+ * response head, and this runs for every response and log line. */
+size_t gild_fmt_uint(char *out, uint64_t v);
+
 /* Writes "D.DD" (milliseconds, rounded to 2 decimals) for `ns` into out,
  * which holds at least 24 bytes; returns the length. No snprintf: this
  * runs for every response. */
