@@ -374,6 +374,17 @@ static bool is_queued_policy(const gil *g) {
 
 /* ---- lifecycle --------------------------------------------------------------- */
 
+/* The GIL's mutexes and condition variables, at creation and again in a
+ * forked child (see gil_after_fork_child). */
+static void gil_init_locks(gil *g) {
+  pthread_mutex_init(&g->mutex, NULL);
+  cond_init_monotonic(&g->cond);
+  pthread_mutex_init(&g->switch_mutex, NULL);
+  cond_init_monotonic(&g->switch_cond);
+  pthread_mutex_init(&g->reg_mutex, NULL);
+  pthread_mutex_init(&g->trace_mutex, NULL);
+}
+
 gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval_breaker,
              uint32_t drop_bit) {
   clock_init();
@@ -386,12 +397,7 @@ gil *gil_new(gil_policy policy, double switch_interval_s, _Atomic uint32_t *eval
   g->drop_bit = drop_bit;
   g->check_interval = 100;
   gil_set_interval(g, switch_interval_s);
-  pthread_mutex_init(&g->mutex, NULL);
-  cond_init_monotonic(&g->cond);
-  pthread_mutex_init(&g->switch_mutex, NULL);
-  cond_init_monotonic(&g->switch_cond);
-  pthread_mutex_init(&g->reg_mutex, NULL);
-  pthread_mutex_init(&g->trace_mutex, NULL);
+  gil_init_locks(g);
   return g;
 }
 
@@ -844,12 +850,7 @@ bool gil_yield_if_requested(gil *g, gil_thread *t) {
 void gil_after_fork_child(gil *g, gil_thread *self) {
   /* Only this thread exists now; every lock may have been held by a thread
    * that is gone, so re-create them rather than unlock them. */
-  pthread_mutex_init(&g->mutex, NULL);
-  cond_init_monotonic(&g->cond);
-  pthread_mutex_init(&g->switch_mutex, NULL);
-  cond_init_monotonic(&g->switch_cond);
-  pthread_mutex_init(&g->reg_mutex, NULL);
-  pthread_mutex_init(&g->trace_mutex, NULL);
+  gil_init_locks(g);
   /* A trace belongs to the process that started it. */
   atomic_store(&g->tracing, 0);
   atomic_store(&g->trace_writers, 0);
