@@ -124,17 +124,22 @@ static void pool_wake_one(gild_pool *p) {
   pthread_cond_signal(&w->cv);
 }
 
+/* Marks w running (inside a task and not blocked) from now, or not (mu
+ * held). Stored under mu, so a flush that follows sees the worker busy. */
+static void pool_set_running(gild_pool *p, pool_worker *w, int running) {
+  if (w->running != running)
+    p->running += running ? 1 : -1;
+  w->running = running;
+  atomic_store_explicit(&w->busy_since, running ? uv_hrtime() : 0, memory_order_relaxed);
+}
+
 /* The worker is about to block in its handler with the lock released: if
  * it was the only running worker, a queued request gets another one. */
 static void pool_on_blocking(void *arg) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
   pthread_mutex_lock(&p->mu);
-  atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
-  if (w->running) {
-    w->running = 0;
-    p->running--;
-  }
+  pool_set_running(p, w, 0);
   if (p->q_head != NULL && p->running + p->waking == 0 && p->idle > 0)
     pool_wake_one(p);
   pthread_mutex_unlock(&p->mu);
@@ -144,11 +149,7 @@ static void pool_on_unblocked(void *arg) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
   pthread_mutex_lock(&p->mu);
-  if (!w->running) {
-    w->running = 1;
-    p->running++;
-  }
-  atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
+  pool_set_running(p, w, 1);
   pthread_mutex_unlock(&p->mu);
 }
 
@@ -196,11 +197,7 @@ static void *pool_worker_main(void *arg) {
     turn_done = 0;
     while (!p->stopping && (p->q_head == NULL || step_aside)) {
       step_aside = 0;
-      if (w->running) {
-        w->running = 0;
-        p->running--;
-        atomic_store_explicit(&w->busy_since, 0, memory_order_relaxed);
-      }
+      pool_set_running(p, w, 0);
       w->woken = 0;
       p->idle_stack[p->idle++] = w;
       while (!w->woken && !p->stopping)
@@ -215,12 +212,7 @@ static void *pool_worker_main(void *arg) {
     if (p->q_head == NULL)
       p->q_tail = NULL;
     atomic_fetch_sub_explicit(&p->q_n, 1, memory_order_relaxed);
-    if (!w->running) {
-      w->running = 1;
-      p->running++;
-    }
-    /* Stored under mu, so a flush that follows sees this worker busy. */
-    atomic_store_explicit(&w->busy_since, uv_hrtime(), memory_order_relaxed);
+    pool_set_running(p, w, 1);
     /* A runtime that runs handlers side by side gets every queued task
      * started at once: pass the wake-up on, so the loop never signals
      * more than one thread per pass. A serial one does not (see pool.h). */
@@ -237,10 +229,7 @@ static void *pool_worker_main(void *arg) {
 
     pthread_mutex_lock(&p->mu);
   }
-  if (w->running) {
-    w->running = 0;
-    p->running--;
-  }
+  pool_set_running(p, w, 0);
   pthread_mutex_unlock(&p->mu);
   pthread_mutex_lock(&p->done_mu);
   rc = p->abandoned;
