@@ -31,6 +31,7 @@ typedef struct ExcEntry {
 
 /* LOAD_GLOBAL's inline cache: where the name was found last time. */
 typedef struct GlobalCache {
+  Obj *name;                /* the name looked up (interned), set when filled */
   uint64_t globals_version; /* for hits in builtins: globals unchanged */
   int64_t index;            /* entry position in globals (>= 0) or builtins (~pos) */
 } GlobalCache;
@@ -89,12 +90,14 @@ struct Frame {
   Frame *prev;
   CodeObj *code;
   Obj *globals;
+  /* ip and sp are the loop's registers, stored only when something may
+   * look at them (SAVE in interp.c: calls, errors, the eval breaker): a
+   * frame pushed by the fast CALL starts without them. */
   const uint32_t *ip;  /* next instruction (saved on calls) */
   Value *ret;          /* slot receiving the result; everything from here up is the frame's */
   Value *locals;
   Value *sp;           /* saved stack top while a callee runs */
   int depth;           /* frames on the thread's chain, this one included (RecursionError) */
-  bool entry;          /* called from C: returning leaves the interpreter loop */
 };
 #define FRAME_VALUES ((int)((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value)))
 /* The bottom of a frame's evaluation stack, right above its header. */

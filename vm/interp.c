@@ -106,7 +106,6 @@ static Frame *frame_setup(TState *ts, FunctionObj *fn, CodeObj *co, Obj *globals
   f->locals = locals;
   f->sp = FRAME_STACK(f);
   f->depth = vm_recursion_depth(ts) + 1;
-  f->entry = false;
   ts->frame = f;
   return f;
 }
@@ -182,7 +181,6 @@ int vm_call(TState *ts, Value callable, const Value *args, int nargs, Obj *kwarg
       v_decref(base[0]);
       return -1;
     }
-    f->entry = true;
     return run_frame(ts, f, out);
   }
   Type *t = v_type(callable);
@@ -196,7 +194,6 @@ int interp_run_module(TState *ts, CodeObj *co, Obj *globals) {
   base[0] = v_none();
   Frame *f = frame_setup(ts, NULL, co, globals, base, base + 1);
   if (!f) return -1;
-  f->entry = true;
   Value r;
   if (run_frame(ts, f, &r) < 0) return -1;
   v_decref(r);
@@ -257,6 +254,7 @@ static int unbound_deref(TState *ts, CodeObj *co, int idx) {
 static int load_global_slow(TState *ts, Frame *f, Obj *name, GlobalCache *gc, Value *out) {
   DictObj *g = (DictObj *)f->globals;
   int64_t ix = dict_lookup_str_index(f->globals, name);
+  gc->name = name;
   if (ix >= 0) {
     gc->index = ix;
     *out = v_incref(g->entries[ix].value);
@@ -554,21 +552,35 @@ static inline int truth(TState *ts, Value v) {
 #define DISPATCH() goto dispatch_next
 #endif
 
+/* The int fast path of BINARY_OP and INPLACE_OP: stores the result in
+ * *dst and dispatches, or falls through to the generic operation. `+` gets
+ * its own store and dispatch: sharing one tail with the other operators
+ * made GCC pass every result through a stack slot. */
+#define INT_BINOP_FAST(dst, op, x, y) \
+  do { \
+    int64_t res_; \
+    if ((op) == BINOP_ADD) { \
+      if (LIKELY(!__builtin_add_overflow(x, y, &res_))) { \
+        put_value(dst, T_INT, res_); \
+        DISPATCH(); \
+      } \
+    } else if (int_fast_binop(op, x, y, &res_)) { \
+      put_value(dst, T_INT, res_); \
+      DISPATCH(); \
+    } \
+  } while (0)
+
 /* Save the registers before anything that may run other frames or inspect
  * this one (calls, the eval breaker, errors). */
 #define SAVE() (f->ip = ip, f->sp = sp)
 #define LOAD_FRAME() \
   do { \
-    co = f->code; \
     ip = f->ip; \
     sp = f->sp; \
-    locals = f->locals; \
-    consts = co->consts; \
   } while (0)
 #define CHECK_BREAKER() \
   do { \
-    if (UNLIKELY(atomic_load_explicit(eval_breaker, memory_order_relaxed) | \
-                 atomic_load_explicit(pending, memory_order_relaxed))) { \
+    if (UNLIKELY(breaker_set(ts))) { \
       SAVE(); \
       if (vm_handle_eval_breaker(ts) < 0) goto error; \
     } \
@@ -600,18 +612,23 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
 #undef X
   };
 #endif
-  CodeObj *co;
+  /* Only ip and sp live in variables of their own. The code, its
+   * constants and the locals are read through f: one load each, against
+   * keeping three more values alive across the loop, which x86-64 does not
+   * have the callee-saved registers for (GCC spilled them to the stack,
+   * and every call and return stored them there again). The same goes for
+   * the thread's flag words and limits, read through ts. */
   const uint32_t *ip;
-  Value *sp, *locals, *consts;
+  Value *sp;
   uint32_t w;
   int arg;
   bool reraise = false;
   Value v, r;
   int64_t fast;
-  /* the flag words, loaded once: checked on every back-edge and call */
-  _Atomic uint32_t *const eval_breaker = &ts->interp->eval_breaker;
-  _Atomic uint32_t *const pending = &ts->pending;
-  Value *const stack_end = ts->stack_end;
+  /* The frame this call of run_frame was entered with (from C): returning
+   * from it, or unwinding past it, leaves the loop. Kept here rather than
+   * as a flag in every frame, which the fast CALL would have to store. */
+  Frame *const entry = f;
   LOAD_FRAME();
   if (breaker_set(ts) && vm_handle_eval_breaker(ts) < 0) goto error;
 
@@ -663,16 +680,16 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(LOAD_CONST) {
-    v = consts[INSN_ARG(w)];
+    v = f->code->consts[INSN_ARG(w)];
     PUSH(v_incref(v));
     DISPATCH();
   }
   TARGET(LOAD_FAST) {
     arg = (int)INSN_ARG(w);
-    v = locals[arg];
+    v = f->locals[arg];
     if (UNLIKELY(v.tag == T_UNDEF)) {
       SAVE();
-      unbound_local(ts, co, arg);
+      unbound_local(ts, f->code, arg);
       goto error;
     }
     PUSH(v_incref(v));
@@ -680,55 +697,57 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(STORE_FAST) {
     v = POP();
-    v_set(&locals[INSN_ARG(w)], v);
+    v_set(&f->locals[INSN_ARG(w)], v);
     DISPATCH();
   }
   TARGET(DELETE_FAST) {
     arg = (int)INSN_ARG(w);
-    if (v_is_undef(locals[arg])) {
+    if (v_is_undef(f->locals[arg])) {
       SAVE();
-      unbound_local(ts, co, arg);
+      unbound_local(ts, f->code, arg);
       goto error;
     }
-    v_set(&locals[arg], v_undef());
+    v_set(&f->locals[arg], v_undef());
     DISPATCH();
   }
   TARGET(LOAD_DEREF) {
     arg = (int)INSN_ARG(w);
-    CellObj *c = (CellObj *)locals[co->nlocals + arg].as.o;
+    CellObj *c = (CellObj *)f->locals[f->code->nlocals + arg].as.o;
     if (v_is_undef(c->value)) {
       SAVE();
-      unbound_deref(ts, co, arg);
+      unbound_deref(ts, f->code, arg);
       goto error;
     }
     PUSH(v_incref(c->value));
     DISPATCH();
   }
   TARGET(STORE_DEREF) {
-    CellObj *c = (CellObj *)locals[co->nlocals + INSN_ARG(w)].as.o;
+    CellObj *c = (CellObj *)f->locals[f->code->nlocals + INSN_ARG(w)].as.o;
     v = POP();
     v_set(&c->value, v);
     DISPATCH();
   }
   TARGET(DELETE_DEREF) {
     arg = (int)INSN_ARG(w);
-    CellObj *c = (CellObj *)locals[co->nlocals + arg].as.o;
+    CellObj *c = (CellObj *)f->locals[f->code->nlocals + arg].as.o;
     if (v_is_undef(c->value)) {
       SAVE();
-      unbound_deref(ts, co, arg);
+      unbound_deref(ts, f->code, arg);
       goto error;
     }
     v_set(&c->value, v_undef());
     DISPATCH();
   }
   TARGET(LOAD_CLOSURE) {
-    v = locals[co->nlocals + INSN_ARG(w)];
+    v = f->locals[f->code->nlocals + INSN_ARG(w)];
     PUSH(v_incref(v));
     DISPATCH();
   }
   TARGET(LOAD_GLOBAL) {
-    Obj *name = co->names[INSN_ARG(w)];
-    GlobalCache *gc = &co->gcache[*ip++];
+    /* the cache keeps the name it was filled for: a hit loads nothing
+     * from the code's names */
+    GlobalCache *gc = &f->code->gcache[*ip++];
+    Obj *name = gc->name;
     DictObj *g = (DictObj *)f->globals;
     int64_t ix = gc->index;
     if (ix >= 0) {
@@ -745,21 +764,21 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       }
     }
     SAVE();
-    if (load_global_slow(ts, f, name, gc, &v) < 0) goto error;
+    if (load_global_slow(ts, f, f->code->names[INSN_ARG(w)], gc, &v) < 0) goto error;
     PUSH(v);
     DISPATCH();
   }
   TARGET(STORE_GLOBAL) {
     v = POP();
     SAVE();
-    int rc = dict_set(ts, f->globals, v_obj(co->names[INSN_ARG(w)]), v);
+    int rc = dict_set(ts, f->globals, v_obj(f->code->names[INSN_ARG(w)]), v);
     v_decref(v);
     if (rc < 0) goto error;
     DISPATCH();
   }
   TARGET(DELETE_GLOBAL) {
     SAVE();
-    Obj *name = co->names[INSN_ARG(w)];
+    Obj *name = f->code->names[INSN_ARG(w)];
     int rc = dict_del(ts, f->globals, v_obj(name));
     if (rc < 0) goto error;
     if (rc == 0) {
@@ -771,7 +790,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(LOAD_ATTR) {
     SAVE();
     v = TOP();
-    if (vm_getattr(ts, v, co->names[INSN_ARG(w)], &r) < 0) goto error;
+    if (vm_getattr(ts, v, f->code->names[INSN_ARG(w)], &r) < 0) goto error;
     TOP() = r;
     v_decref(v);
     DISPATCH();
@@ -779,7 +798,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(STORE_ATTR) {
     SAVE();
     Value obj = POP(), val = POP();
-    int rc = vm_setattr(ts, obj, co->names[INSN_ARG(w)], val);
+    int rc = vm_setattr(ts, obj, f->code->names[INSN_ARG(w)], val);
     v_decref(obj);
     v_decref(val);
     if (rc < 0) goto error;
@@ -787,7 +806,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(LOAD_METHOD) {
     /* [obj] -> [unbound builtin, obj] or [attribute, UNDEF] */
-    Obj *name = co->names[INSN_ARG(w)];
+    Obj *name = f->code->names[INSN_ARG(w)];
     v = TOP();
     Type *t = v_type(v);
     if (!t->getattr) {
@@ -809,10 +828,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BINARY_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (LIKELY(a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast))) {
-      put_value(&sp[-1], T_INT, fast);
-      DISPATCH();
-    }
+    if (LIKELY(a.tag == T_INT && b.tag == T_INT)) INT_BINOP_FAST(&sp[-1], arg, a.as.i, b.as.i);
     SAVE();
     int rc = vm_binop(ts, (BinOp)arg, a, b, &r);
     v_decref(b);
@@ -827,10 +843,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_OP) {
     Value b = POP(), a = TOP();
     arg = (int)INSN_ARG(w);
-    if (LIKELY(a.tag == T_INT && b.tag == T_INT && int_fast_binop(arg, a.as.i, b.as.i, &fast))) {
-      put_value(&sp[-1], T_INT, fast);
-      DISPATCH();
-    }
+    if (LIKELY(a.tag == T_INT && b.tag == T_INT)) INT_BINOP_FAST(&sp[-1], arg, a.as.i, b.as.i);
     SAVE();
     int rc = vm_inplace_op(ts, (BinOp)arg, a, b, &r);
     v_decref(b);
@@ -1150,7 +1163,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(JUMP) {
-    JUMP_TO(co->code + INSN_ARG(w));
+    JUMP_TO(f->code->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_FALSE) {
@@ -1164,7 +1177,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (!t) JUMP_TO(co->code + INSN_ARG(w));
+    if (!t) JUMP_TO(f->code->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_TRUE) {
@@ -1178,7 +1191,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (t) JUMP_TO(co->code + INSN_ARG(w));
+    if (t) JUMP_TO(f->code->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(JUMP_IF_FALSE_OR_POP) {
@@ -1187,7 +1200,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     int t = truth(ts, v);
     if (t < 0) goto error;
     if (!t) {
-      ip = co->code + INSN_ARG(w);
+      ip = f->code->code + INSN_ARG(w);
     } else {
       sp--;
       v_decref(v);
@@ -1200,7 +1213,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     int t = truth(ts, v);
     if (t < 0) goto error;
     if (t) {
-      ip = co->code + INSN_ARG(w);
+      ip = f->code->code + INSN_ARG(w);
     } else {
       sp--;
       v_decref(v);
@@ -1247,7 +1260,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     sp--;
     v_decref(v);
-    ip = co->code + INSN_ARG(w);
+    ip = f->code->code + INSN_ARG(w);
     DISPATCH();
   }
 
@@ -1272,7 +1285,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
         FunctionObj *fn = (FunctionObj *)fnslot->as.o;
         Value *nl = fnslot + 1;
         if (LIKELY(fn->fast_nargs == nargs && f->depth < ts->interp->recursion_limit &&
-                   nl + fn->framesize < stack_end)) {
+                   nl + fn->framesize < ts->stack_end)) {
           CodeObj *nco = fn->code;
           f->ip = ip;
           f->sp = fnslot; /* the callee owns everything from fnslot up */
@@ -1281,19 +1294,13 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
           nf->prev = f;
           nf->code = nco;
           nf->globals = fn->globals;
-          nf->ip = nco->code;
           nf->ret = fnslot;
           nf->locals = nl;
-          nf->sp = FRAME_STACK(nf);
           nf->depth = f->depth + 1;
-          nf->entry = false;
           ts->frame = nf;
           f = nf;
-          co = nco;
           ip = nco->code;
           sp = FRAME_STACK(nf);
-          locals = nl;
-          consts = nco->consts;
           CHECK_BREAKER();
           DISPATCH();
         }
@@ -1445,31 +1452,28 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     for (Value *p_ = ret_ + 1; p_ < (Value *)f; p_++) v_decref(*p_); \
     if (UNLIKELY(sp > FRAME_STACK(f))) values_release(FRAME_STACK(f), sp); \
     ts->frame = f->prev; \
-    if (UNLIKELY(f->entry)) { \
+    if (UNLIKELY(f == entry)) { \
       *result = *ret_; \
       return 0; \
     } \
     f = f->prev; \
-    co = f->code; \
     ip = f->ip; \
-    locals = f->locals; \
-    consts = co->consts; \
     sp = ret_ + 1; \
     DISPATCH(); \
   } while (0)
   TARGET(RETURN_FAST) {
     arg = (int)INSN_ARG(w);
-    Value res = locals[arg];
+    Value res = f->locals[arg];
     if (UNLIKELY(res.tag == T_UNDEF)) {
       SAVE();
-      unbound_local(ts, co, arg);
+      unbound_local(ts, f->code, arg);
       goto error;
     }
     v_incref(res);
     RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_CONST) {
-    Value res = v_incref(consts[INSN_ARG(w)]);
+    Value res = v_incref(f->code->consts[INSN_ARG(w)]);
     RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_VALUE) {
@@ -1591,13 +1595,13 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(IMPORT_NAME) {
     arg = (int)INSN_ARG(w);
     SAVE();
-    if (vm_import(ts, co->names[arg & 0xfffff], (arg >> 20) & 1, &r) < 0) goto error;
+    if (vm_import(ts, f->code->names[arg & 0xfffff], (arg >> 20) & 1, &r) < 0) goto error;
     PUSH(r);
     DISPATCH();
   }
   TARGET(IMPORT_FROM) {
     SAVE();
-    if (import_from(ts, TOP(), co->names[INSN_ARG(w)], &r) < 0) goto error;
+    if (import_from(ts, TOP(), f->code->names[INSN_ARG(w)], &r) < 0) goto error;
     PUSH(r);
     DISPATCH();
   }
@@ -1611,10 +1615,10 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(LOAD_FAST_FAST) {
     arg = (int)INSN_ARG(w);
-    Value a = locals[arg & 0xfff], b = locals[arg >> 12];
+    Value a = f->locals[arg & 0xfff], b = f->locals[arg >> 12];
     if (a.tag == T_UNDEF || b.tag == T_UNDEF) {
       SAVE();
-      unbound_local(ts, co, a.tag == T_UNDEF ? (arg & 0xfff) : (arg >> 12));
+      unbound_local(ts, f->code, a.tag == T_UNDEF ? (arg & 0xfff) : (arg >> 12));
       goto error;
     }
     PUSH(v_incref(a));
@@ -1624,7 +1628,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BINOP_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = locals[slot], k = consts[ip[1]];
+    Value a = f->locals[slot], k = f->code->consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
       put_value(sp++, T_INT, fast);
@@ -1632,7 +1636,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, co, slot);
+      unbound_local(ts, f->code, slot);
       goto error;
     }
     if (vm_binop(ts, (BinOp)arg, a, k, &r) < 0) goto error;
@@ -1642,26 +1646,26 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = locals[slot], k = consts[ip[1]];
+    Value a = f->locals[slot], k = f->code->consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
-      put_value(&locals[slot], T_INT, fast);
+      put_value(&f->locals[slot], T_INT, fast);
       DISPATCH();
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, co, slot);
+      unbound_local(ts, f->code, slot);
       goto error;
     }
     if (vm_inplace_op(ts, (BinOp)arg, a, k, &r) < 0) goto error;
-    v_set(&locals[slot], r);
+    v_set(&f->locals[slot], r);
     DISPATCH();
   }
   TARGET(JUMP_IF_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = locals[slot], k = consts[ip[1]];
-    const uint32_t *target = co->code + ip[2];
+    Value a = f->locals[slot], k = f->code->consts[ip[1]];
+    const uint32_t *target = f->code->code + ip[2];
     ip += 3;
     int want = (arg & 16) != 0, t;
     if (a.tag == T_INT && k.tag == T_INT) {
@@ -1669,7 +1673,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     } else {
       SAVE();
       if (a.tag == T_UNDEF) {
-        unbound_local(ts, co, slot);
+        unbound_local(ts, f->code, slot);
         goto error;
       }
       t = vm_compare_bool(ts, a, k, arg & 15);
@@ -1685,7 +1689,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     /* local + imm (imm is negated for `-`, so int `-` is an add too) */
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = locals[slot];
+    Value a = f->locals[slot];
     ip += 2;
     if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
       put_value(sp++, T_INT, fast);
@@ -1693,7 +1697,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, co, slot);
+      unbound_local(ts, f->code, slot);
       goto error;
     }
     arg = (int)INSN_ARG(w);
@@ -1704,45 +1708,45 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_FAST_INT) {
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = locals[slot];
+    Value a = f->locals[slot];
     ip += 2;
     if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
-      put_value(&locals[slot], T_INT, fast);
+      put_value(&f->locals[slot], T_INT, fast);
       DISPATCH();
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, co, slot);
+      unbound_local(ts, f->code, slot);
       goto error;
     }
     arg = (int)INSN_ARG(w);
     if (vm_inplace_op(ts, (BinOp)arg, a, v_int(arg == BINOP_SUB ? -imm : imm), &r) < 0) goto error;
-    v_set(&locals[slot], r);
+    v_set(&f->locals[slot], r);
     DISPATCH();
   }
   TARGET(JUMP_IF_FAST_INT) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = locals[slot];
-    const uint32_t *target = co->code + ip[2];
+    Value a = f->locals[slot];
     ip += 3;
     int t;
     if (LIKELY(a.tag == T_INT)) {
-      /* bits 8-10 of arg: whether to jump when local <, ==, > imm */
+      /* bits 8-10 of arg: whether to jump when local <, ==, > imm
+       * (the target is read only when taken) */
       t = (arg >> (8 + (a.as.i >= imm) + (a.as.i > imm))) & 1;
-      if (t) JUMP_TO(target);
+      if (t) JUMP_TO(f->code->code + ip[-1]);
       DISPATCH();
     } else {
       SAVE();
       if (a.tag == T_UNDEF) {
-        unbound_local(ts, co, slot);
+        unbound_local(ts, f->code, slot);
         goto error;
       }
       t = vm_compare_bool(ts, a, v_int(imm), arg & 15);
       if (t < 0) goto error;
     }
-    if (t == ((arg >> 4) & 1)) JUMP_TO(target);
+    if (t == ((arg >> 4) & 1)) JUMP_TO(f->code->code + ip[-1]);
     DISPATCH();
   }
 
@@ -1760,21 +1764,18 @@ error : {
   if (!reraise) add_traceback(ts, f, f->ip);
   reraise = false;
   for (;;) {
-    co = f->code;
-    const ExcEntry *h = find_handler(co, (int)(f->ip - co->code) - 1);
+    const ExcEntry *h = find_handler(f->code, (int)(f->ip - f->code->code) - 1);
     if (h) {
       Value *keep = FRAME_STACK(f) + h->depth;
       for (Value *p = f->sp; p > keep;) v_decref(*--p);
       sp = keep;
       PUSH(vm_exc_fetch(ts));
-      ip = co->code + h->target;
-      locals = f->locals;
-      consts = co->consts;
+      ip = f->code->code + h->target;
       DISPATCH();
     }
-    bool entry = f->entry;
+    bool last = f == entry;
     frame_clear(ts, f, f->sp);
-    if (entry) return -1;
+    if (last) return -1;
     f = ts->frame;
     add_traceback(ts, f, f->ip);
   }
