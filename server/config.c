@@ -82,6 +82,7 @@ void gild_config_defaults(gild_config *c) {
   c->trace_max_seconds = 10;
   c->server_timing = 1;
   c->sched_slice_us = 100;
+  c->sched_cpu_slice_us = 3000;
   c->gil_policy = conf_strdup("cpython");
   c->gil_switch_interval = 0.005;
 }
@@ -470,6 +471,7 @@ static const conf_field conf_top[] = {
   {"server_timing", CONF_SPECIAL, 0, 0, 0, NULL},
   {"retry_after", CONF_SPECIAL, 0, 0, 0, NULL},
   {"sched_slice_us", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"sched_cpu_slice_us", CONF_SPECIAL, 0, 0, 0, NULL},
   {"gil", CONF_SECTION, 0, 0, 0, conf_gil},
   CONF_END};
 
@@ -718,12 +720,15 @@ static int conf_special(conf_ctx *x, const char *path, json_t *v) {
     c->trace_max_seconds = d;
     return 0;
   }
-  if (strcmp(path, "sched_slice_us") == 0) {
+  if (strcmp(path, "sched_slice_us") == 0 || strcmp(path, "sched_cpu_slice_us") == 0) {
+    int cpu = strcmp(path, "sched_cpu_slice_us") == 0;
     long long n = 0;
     if (conf_int(x, path, v, 0, 100000, &n) < 0) return GILD_EINVAL;
     if (n != 0 && n < 100)
-      return conf_fail(x, path, "expected 0 (the kernel's default) or microseconds in 100..100000");
-    c->sched_slice_us = (int)n;
+      return conf_fail(x, path, cpu ? "expected 0 (off) or microseconds in 100..100000"
+                                    : "expected 0 (the kernel's default) or microseconds in "
+                                      "100..100000");
+    *(cpu ? &c->sched_cpu_slice_us : &c->sched_slice_us) = (int)n;
     return 0;
   }
   if (strcmp(path, "retry_after") == 0) {

@@ -61,6 +61,10 @@ typedef struct gild_config {
   /* the scheduler slice the loop and worker threads ask for (Linux >= 6.12),
    * microseconds; default 100, 0 = the kernel's default (thread_sched.h) */
   int sched_slice_us;
+  /* ... and the one a worker asks for while it runs CPU-bound work (the GIL
+   * policy io-priority says which): longer, so that the short-slice threads
+   * preempt it at once; default 3000, 0 = off (it keeps sched_slice_us) */
+  int sched_cpu_slice_us;
 
   /* GIL (filled by the GIL issue) */
   char *gil_policy;          /* "cpython" */

@@ -106,6 +106,10 @@ typedef struct gild_runtime_config {
 typedef struct gild_worker_hooks {
   void (*blocking)(void *arg);
   void (*unblocked)(void *arg);
+  /* The runtime's lock policy judged the work this thread runs CPU-bound
+   * (1), or no longer (0): the pool adjusts the thread's scheduler slice
+   * (thread_sched.h). Only changes are reported, outside the lock. */
+  void (*cpu_bound)(void *arg, int yes);
   void *arg;
 } gild_worker_hooks;
 

@@ -5,11 +5,13 @@
 #include "pool.h"
 #include "thread_sched.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,6 +53,8 @@ struct gild_pool {
    * worker whose stack and caches are warmest, and for a serial runtime
    * the GIL mostly stays with the same thread. */
   pool_worker **idle_stack;
+  pool_worker **wake_buf; /* loop thread: whom pool_spread signals after unlocking;
+                             the second half of idle_stack's allocation */
   int idle;     /* workers on idle_stack */
   int waking;   /* workers taken off it but not yet running */
   int stopping;
@@ -61,11 +65,18 @@ struct gild_pool {
   /* Finished tasks, under done_mu. */
   pthread_mutex_t done_mu;
   gild_pool_task *d_head, *d_tail;
-  int d_signaled; /* an async is on its way: no more sends needed */
+  int d_signaled; /* a wake-up is on its way: no more writes needed */
   int abandoned;  /* stop gave up on a busy worker: workers touch nothing */
-  int loop_sleeping; /* the loop may block in poll: a finished task needs an async */
+  int loop_sleeping; /* the loop may block in poll: a finished task needs a wake-up */
 
-  uv_async_t async;
+  /* Workers wake the loop by writing to this eventfd, which the loop polls.
+   * Not uv_async_send: the loop's side of it spins (sched_yield) while a
+   * sender is between its two steps, and a sender preempted there by a
+   * thread of lower scheduling class (or simply by the scheduler on one
+   * core) keeps the loop spinning for the whole time it is off the CPU. A
+   * write(2) to an eventfd is one step: there is no half-sent state. */
+  int done_fd;
+  uv_poll_t done_poll;
   uv_prepare_t prepare;
   uv_check_t check;
   int handles_open;
@@ -85,14 +96,14 @@ struct gild_pool {
   uv_poll_t spread_poll;
 
   int slice_us;
+  int cpu_slice_us; /* while a worker runs CPU-bound work (hooks.cpu_bound) */
   int threads;
   pool_worker *workers;
 };
 
 /* Returns 0, or -1 when the pool abandoned this worker: then nothing may be
- * touched any more. The send happens under done_mu so that the loop, once
- * it set `abandoned` under the same mutex, knows no send is in progress
- * and may close the async handle. */
+ * touched any more (the check is under done_mu, which the loop holds to set
+ * `abandoned`). */
 static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   t->next = NULL;
   pthread_mutex_lock(&p->done_mu);
@@ -108,20 +119,38 @@ static int pool_push_done(gild_pool *p, gild_pool_task *t) {
   /* No wake-up while the loop is awake (it drains again before it next
    * blocks), and only one per drain: the first worker pays for the
    * eventfd write. */
-  if (p->loop_sleeping && !p->d_signaled) {
+  int wake = p->loop_sleeping && !p->d_signaled;
+  if (wake)
     p->d_signaled = 1;
-    uv_async_send(&p->async);
-  }
   pthread_mutex_unlock(&p->done_mu);
+  /* After unlocking, so the loop, woken at once on a busy core, does not
+   * block on done_mu straight away. The eventfd stays open even for an
+   * abandoned pool (gild_pool_free leaves it alone). Cannot fail short of
+   * a counter overflow, which one pending wake-up per drain rules out. */
+  if (wake) {
+    uint64_t one = 1;
+    (void)!write(p->done_fd, &one, sizeof one);
+  }
   return 0;
 }
 
-/* Wakes the most recently idle worker (mu held, idle > 0). */
-static void pool_wake_one(gild_pool *p) {
+/* Takes the most recently idle worker off the stack and marks it woken
+ * (mu held, idle > 0); the caller signals it with pool_signal once it has
+ * let go of mu. Signalling under mu would, on a busy core where the woken
+ * thread preempts the waker at once (its short slice), let it run only to
+ * block on mu, and come back when the waker unlocks: two more context
+ * switches per wake-up. The worker's cv lives as long as the pool, and a
+ * late signal finds `woken` cleared at worst and is waited out. */
+static pool_worker *pool_take_idle(gild_pool *p) {
   pool_worker *w = p->idle_stack[--p->idle];
   w->woken = 1;
   p->waking++;
-  pthread_cond_signal(&w->cv);
+  return w;
+}
+
+static void pool_signal(pool_worker *w) {
+  if (w != NULL)
+    pthread_cond_signal(&w->cv);
 }
 
 /* Marks w running (inside a task and not blocked) from now, or not (mu
@@ -136,13 +165,14 @@ static void pool_set_running(gild_pool *p, pool_worker *w, int running) {
 /* The worker is about to block in its handler with the lock released: if
  * it was the only running worker, a queued request gets another one. */
 static void pool_on_blocking(void *arg) {
-  pool_worker *w = arg;
+  pool_worker *w = arg, *wake = NULL;
   gild_pool *p = w->pool;
   pthread_mutex_lock(&p->mu);
   pool_set_running(p, w, 0);
   if (p->q_head != NULL && p->running + p->waking == 0 && p->idle > 0)
-    pool_wake_one(p);
+    wake = pool_take_idle(p);
   pthread_mutex_unlock(&p->mu);
+  pool_signal(wake);
 }
 
 static void pool_on_unblocked(void *arg) {
@@ -151,6 +181,17 @@ static void pool_on_unblocked(void *arg) {
   pthread_mutex_lock(&p->mu);
   pool_set_running(p, w, 1);
   pthread_mutex_unlock(&p->mu);
+}
+
+/* The runtime judged this worker's work CPU-bound, or no longer: a long
+ * slice while it is, so that the short-slice threads (the loop, a worker
+ * back from I/O) preempt it when they wake (thread_sched.h). Best effort,
+ * like the start-up slice. */
+static void pool_on_cpu_bound(void *arg, int yes) {
+  pool_worker *w = arg;
+  gild_pool *p = w->pool;
+  if (p->cpu_slice_us > 0)
+    (void)gild_thread_set_slice_us(yes ? p->cpu_slice_us : p->slice_us);
 }
 
 static void *pool_worker_main(void *arg) {
@@ -168,6 +209,7 @@ static void *pool_worker_main(void *arg) {
   if (rc == 0 && p->serial) {
     w->hooks.blocking = pool_on_blocking;
     w->hooks.unblocked = pool_on_unblocked;
+    w->hooks.cpu_bound = pool_on_cpu_bound;
     w->hooks.arg = w;
     spread_ns = ops->serialize(ops->ctx, tstate, &w->hooks);
   }
@@ -216,9 +258,11 @@ static void *pool_worker_main(void *arg) {
     /* A runtime that runs handlers side by side gets every queued task
      * started at once: pass the wake-up on, so the loop never signals
      * more than one thread per pass. A serial one does not (see pool.h). */
+    pool_worker *wake = NULL;
     if (!p->serial && p->q_head != NULL && p->idle > 0)
-      pool_wake_one(p);
+      wake = pool_take_idle(p);
     pthread_mutex_unlock(&p->mu);
+    pool_signal(wake);
 
     if (t->queued_ns != 0)
       t->taken_ns = atomic_load_explicit(&w->busy_since, memory_order_relaxed);
@@ -241,6 +285,7 @@ static void *pool_worker_main(void *arg) {
 
 /* Moves the loop-local batch into the shared queue with one lock. */
 static void pool_flush(gild_pool *p) {
+  pool_worker *wake = NULL;
   if (p->batch_n == 0)
     return;
   pthread_mutex_lock(&p->mu);
@@ -254,8 +299,9 @@ static void pool_flush(gild_pool *p) {
    * itself; only wake when nobody is on the way. A serial runtime's
    * running worker takes them too when it finishes its task. */
   if (p->idle > 0 && p->waking == 0 && (!p->serial || p->running == 0))
-    pool_wake_one(p);
+    wake = pool_take_idle(p);
   pthread_mutex_unlock(&p->mu);
+  pool_signal(wake);
   p->batch_head = p->batch_tail = NULL;
   p->batch_n = 0;
 }
@@ -280,10 +326,13 @@ static void pool_spread(gild_pool *p) {
   now = uv_hrtime();
   age = oldest != 0 && now > oldest ? now - oldest : 0;
   if (oldest != 0 && age >= p->spread_ns) {
+    int n = 0;
     pthread_mutex_lock(&p->mu);
     while (p->idle > 0 && (size_t)p->waking < atomic_load(&p->q_n))
-      pool_wake_one(p);
+      p->wake_buf[n++] = pool_take_idle(p);
     pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < n; i++)
+      pool_signal(p->wake_buf[i]);
     return;
   }
   if (!p->spread_armed && p->spread_fd >= 0) {
@@ -324,12 +373,19 @@ static void pool_drain_done(gild_pool *p, int sleeping) {
   }
 }
 
-static void pool_on_async(uv_async_t *h) {
-  pool_drain_done(h->data, 0);
+static void pool_on_done_fd(uv_poll_t *h, int status, int events) {
+  gild_pool *p = h->data;
+  uint64_t n;
+  (void)status;
+  (void)events;
+  if (read(p->done_fd, &n, sizeof n) < 0) {
+    /* EAGAIN: the prepare handle drained it already; drain anyway. */
+  }
+  pool_drain_done(p, 0);
 }
 
 /* Runs before the loop blocks in poll: the last look at finished tasks
- * (from here on workers send the async), then the submit batch, which
+ * (from here on workers write the eventfd), then the submit batch, which
  * also holds tasks submitted outside the poll phase (timers, writes, the
  * answers just drained) that must not wait a whole pass. */
 static void pool_on_prepare(uv_prepare_t *h) {
@@ -356,8 +412,8 @@ static void pool_on_close(uv_handle_t *h) {
 }
 
 int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
-                     int slice_us, gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg,
-                     char *err, size_t errlen) {
+                     int slice_us, int cpu_slice_us, gild_handler_ops *ops,
+                     gild_pool_done_cb done, void *done_arg, char *err, size_t errlen) {
   gild_pool *p;
   int i, rc;
   *out = NULL;
@@ -367,13 +423,14 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   }
   p = calloc(1, sizeof(*p));
   if (p == NULL || (p->workers = calloc((size_t)threads, sizeof(*p->workers))) == NULL ||
-      (p->idle_stack = calloc((size_t)threads, sizeof(*p->idle_stack))) == NULL) {
+      (p->idle_stack = calloc(2 * (size_t)threads, sizeof(*p->idle_stack))) == NULL) {
     if (p != NULL)
       free(p->workers);
     free(p);
     snprintf(err, errlen, "pool: out of memory");
     return GILD_ENOMEM;
   }
+  p->wake_buf = p->idle_stack + threads;
   p->loop = loop;
   p->ops = ops;
   p->done = done;
@@ -381,6 +438,7 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   p->queue_size = queue_size;
   p->threads = threads;
   p->slice_us = slice_us;
+  p->cpu_slice_us = cpu_slice_us;
   atomic_init(&p->q_n, 0);
   p->loop_sleeping = 1;
   pthread_mutex_init(&p->mu, NULL);
@@ -390,11 +448,26 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
     pthread_cond_init(&p->workers[i].cv, NULL);
 
   p->serial = ops->serialize != NULL;
-  uv_async_init(loop, &p->async, pool_on_async);
+  p->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (p->done_fd < 0 || uv_poll_init(loop, &p->done_poll, p->done_fd) != 0) {
+    snprintf(err, errlen, "pool: cannot create the workers' wake-up eventfd: %s", strerror(errno));
+    if (p->done_fd >= 0)
+      close(p->done_fd);
+    for (i = 0; i < threads; i++)
+      pthread_cond_destroy(&p->workers[i].cv);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->done_mu);
+    free(p->idle_stack);
+    free(p->workers);
+    free(p);
+    return GILD_ENOMEM;
+  }
   uv_prepare_init(loop, &p->prepare);
   uv_check_init(loop, &p->check);
-  p->async.data = p->prepare.data = p->check.data = p;
+  p->done_poll.data = p->prepare.data = p->check.data = p;
   p->handles_open = 3;
+  uv_poll_start(&p->done_poll, UV_READABLE, pool_on_done_fd);
   p->spread_fd = -1;
   if (p->serial) {
     /* Without the timer a long task is still seen on every loop pass;
@@ -413,7 +486,7 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   uv_prepare_start(&p->prepare, pool_on_prepare);
   uv_check_start(&p->check, pool_on_check);
   /* The pool's handles must not keep the loop alive on their own. */
-  uv_unref((uv_handle_t *)&p->async);
+  uv_unref((uv_handle_t *)&p->done_poll);
   uv_unref((uv_handle_t *)&p->prepare);
   uv_unref((uv_handle_t *)&p->check);
 
@@ -529,7 +602,7 @@ int gild_pool_stop(gild_pool *p, int64_t grace_ms) {
     p->done(t, p->done_arg);
     t = next;
   }
-  uv_close((uv_handle_t *)&p->async, pool_on_close);
+  uv_close((uv_handle_t *)&p->done_poll, pool_on_close);
   uv_close((uv_handle_t *)&p->prepare, pool_on_close);
   uv_close((uv_handle_t *)&p->check, pool_on_close);
   if (p->spread_fd >= 0)
@@ -550,8 +623,9 @@ void gild_pool_free(gild_pool *p) {
   for (int i = 0; i < p->threads; i++)
     pthread_cond_destroy(&p->workers[i].cv);
   pthread_mutex_destroy(&p->done_mu);
+  close(p->done_fd); /* its poll handle closed in gild_pool_stop */
   if (p->spread_fd >= 0)
-    close(p->spread_fd); /* its poll handle closed in gild_pool_stop */
+    close(p->spread_fd);
   free(p->idle_stack);
   free(p->workers);
   free(p);

@@ -14,7 +14,9 @@
  * its own mutex. The loop drains the whole list in its async callback and
  * once more in its prepare handle, just before it blocks in poll; only
  * from then on does a worker wake it, and only the first worker after a
- * drain calls uv_async_send. While the loop is awake no one signals it.
+ * drain writes to the loop's eventfd (not uv_async_send, whose receiving
+ * side spins while a sender is preempted halfway; see pool.c). While the
+ * loop is awake no one signals it.
  *
  * A serial runtime (one with a GIL: ops->serialize) runs one handler at a
  * time however many threads call it, so waking a thread per request only
@@ -32,7 +34,7 @@
  * most recently idle one, so a burst of short requests keeps running on
  * the same thread and the GIL does not change hands.
  *
- * Workers never touch a libuv handle other than through uv_async_send; the
+ * Workers never touch a libuv handle, only the eventfd the loop polls; the
  * loop never waits for a worker except in gild_pool_stop after the drain.
  */
 #ifndef GILD_POOL_H
@@ -63,10 +65,12 @@ typedef void (*gild_pool_done_cb)(gild_pool_task *task, void *arg);
 /* Starts `threads` workers (each asks for a scheduler slice of `slice_us`,
  * see thread_sched.h, then calls ops->thread_start) and waits
  * until all of them started; a failing thread_start fails the whole call
- * with a message in err. */
+ * with a message in err. A worker whose work the runtime reports
+ * CPU-bound (gild_worker_hooks.cpu_bound) asks for `cpu_slice_us` until
+ * that ends (0: it keeps `slice_us`). */
 int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue_size,
-                     int slice_us, gild_handler_ops *ops, gild_pool_done_cb done, void *done_arg,
-                     char *err, size_t errlen);
+                     int slice_us, int cpu_slice_us, gild_handler_ops *ops,
+                     gild_pool_done_cb done, void *done_arg, char *err, size_t errlen);
 /* Loop thread. Returns GILD_ENOMEM (nothing queued) when the queue is full:
  * the caller answers 503 at once. */
 int gild_pool_submit(gild_pool *p, gild_pool_task *t);

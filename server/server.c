@@ -290,7 +290,8 @@ int gild_server_create(gild_server **out, const gild_config *cfg, gild_handler_o
     s->log_idle.data = s;
     s->handles_ready = 1;
     rc = gild_pool_create(&s->pool, &s->loop, cfg->threads, (size_t)cfg->queue_size,
-                          cfg->sched_slice_us, ops, gild_conn_task_done, s, err, errlen);
+                          cfg->sched_slice_us, cfg->sched_cpu_slice_us, ops,
+                          gild_conn_task_done, s, err, errlen);
   }
   if (rc == 0)
     rc = server_listen(s, err, errlen);

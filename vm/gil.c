@@ -35,7 +35,10 @@
  * the head only: a thread arriving while anyone is queued queues too, even
  * if the GIL happens to be free at that instant. The head waits one
  * interval, then sets the drop request, exactly as above; the others wait
- * untimed on their own condition variable until they become head.
+ * untimed on their own condition variable until they become head. The
+ * queue itself is the forced switch: a dropper that wants the GIL back
+ * queues behind the thread that asked, so it does not wait on
+ * `switch_cond` first (that was one more sleep and wake-up per switch).
  *
  * Policy "io-priority", against the convoy effect (bpo-7946). Each thread
  * has a class from its last release: "io" (back from a blocking call),
@@ -60,6 +63,14 @@
  * shown itself CPU-bound. A cpu-class waiter waits a whole interval, like
  * "fifo", behind the others; it is never starved, because the others hold
  * the GIL briefly or are preempted in turn.
+ * The GIL can only preempt at the holder's next check, and on a busy core
+ * the kernel decides when the waiter itself runs: a thread back from its
+ * sleep must first get the CPU from the CPU-bound holder to even ask. So a
+ * thread's owner may hook its class (gil_thread_set_cpu_hook): it hears
+ * when the thread starts CPU-bound work and when that ends, and the server
+ * gives such a thread a long scheduler slice, so the kernel lets every
+ * short-slice thread (the event loop, an I/O request back from its sleep)
+ * preempt it at once (server/thread_sched.h).
  *
  * Policy "legacy" (Python 2's check interval). No timed waits, no drop
  * requests, no forced switching: while anyone waits, the holder releases
@@ -152,6 +163,7 @@ struct gil {
   pthread_mutex_t switch_mutex;
   pthread_cond_t switch_cond;
   _Atomic int switch_waiters;
+  _Atomic int signalling; /* signals in flight after the mutex was let go (unlock_and_signal) */
 
   gil_hist handoff;
 
@@ -493,6 +505,12 @@ void gil_thread_fini(gil *g, gil_thread *t) {
     }
   }
   pthread_mutex_unlock(&g->reg_mutex);
+  /* A signaller that picked t did so under g->mutex and counted itself in
+   * `signalling` before letting go of it (unlock_and_signal): once we have
+   * had the mutex, wait for those signals to land. Thread exit only. */
+  pthread_mutex_lock(&g->mutex);
+  pthread_mutex_unlock(&g->mutex);
+  while (atomic_load(&g->signalling) > 0) sched_yield();
   pthread_cond_destroy(&t->cond);
 }
 
@@ -528,6 +546,24 @@ bool gil_drop_requested(const gil *g) {
 gil_thread *gil_holder(const gil *g) { return atomic_load(&g->holder); }
 
 /* ---- take ------------------------------------------------------------------------ */
+
+/* Lets go of g->mutex, then signals c (chosen under it; NULL: nobody).
+ * Not the other way round: on a busy core the woken thread, with its short
+ * scheduler slice, preempts the signaller at once, and would only block on
+ * the mutex still held and come back when it is released, two more
+ * context switches per hand-over. After the unlock, c's thread may already
+ * have woken by itself and left; `signalling` keeps gil_thread_fini from
+ * destroying a queued thread's cond under a signal still in flight. */
+static void unlock_and_signal(gil *g, pthread_cond_t *c) {
+  if (!c) {
+    pthread_mutex_unlock(&g->mutex);
+    return;
+  }
+  atomic_fetch_add(&g->signalling, 1);
+  pthread_mutex_unlock(&g->mutex);
+  pthread_cond_signal(c);
+  atomic_fetch_sub(&g->signalling, 1);
+}
 
 static inline bool try_lock(gil *g) {
   int expected = 0;
@@ -624,8 +660,7 @@ static void take_slow_queued(gil *g, gil_thread *t) {
   dequeue_head(g);
   atomic_fetch_sub(&g->nwaiting, 1);
   /* The new head starts its own interval now. */
-  if (g->qhead) pthread_cond_signal(&g->qhead->cond);
-  pthread_mutex_unlock(&g->mutex);
+  unlock_and_signal(g, g->qhead ? &g->qhead->cond : NULL);
 }
 
 /* io-priority's memory of how each label's works ended: an open-addressed
@@ -728,6 +763,26 @@ static void __attribute__((noinline)) take_slow(gil *g, gil_thread *t, uint64_t 
   on_acquired(g, t, now - t0, now, true);
 }
 
+void gil_thread_set_cpu_hook(gil_thread *t, void (*hook)(void *arg, int cpu_bound), void *arg) {
+  t->cpu_hook = hook;
+  t->cpu_hook_arg = arg;
+  t->cpu_told = false;
+}
+
+/* io-priority: tell the owner when t's class turns cpu or stops being cpu.
+ * Out of line: a change is rare (twice per CPU-bound request) and costs a
+ * system call in the server's hook anyway. */
+static void __attribute__((noinline)) tell_cpu_class(gil_thread *t, bool cpu) {
+  t->cpu_told = cpu;
+  t->cpu_hook(t->cpu_hook_arg, cpu);
+}
+
+static inline void note_cpu_class(gil *g, gil_thread *t) {
+  if (t->cpu_hook && g->policy == GIL_POLICY_IO_PRIORITY &&
+      (t->prio == GIL_PRIO_CPU) != t->cpu_told)
+    tell_cpu_class(t, t->prio == GIL_PRIO_CPU);
+}
+
 /* The fast path: one clock read, one CAS (acquire), and the owner's plain
  * counter stores; nothing called out of line unless a trace runs, the GIL
  * changed hands or someone waits. */
@@ -741,6 +796,7 @@ void gil_take(gil *g, gil_thread *t) {
       t->prio = work_class_lookup(g, atomic_load_explicit(&t->label, RELAXED));
     t->release_ns = 0;
   }
+  note_cpu_class(g, t);
   atomic_store_explicit(&t->state, GIL_STATE_WANTS, RELAXED);
   trace_state(g, t, GIL_STATE_WANTS, t0);
   int unlocked = 0;
@@ -807,12 +863,8 @@ static void __attribute__((noinline)) wait_for_switch(gil *g, gil_thread *t) {
 /* Someone waits: wake the one who may take the GIL now. */
 static void __attribute__((noinline)) wake_waiter(gil *g) {
   pthread_mutex_lock(&g->mutex);
-  if (is_queued_policy(g)) {
-    if (g->qhead) pthread_cond_signal(&g->qhead->cond);
-  } else {
-    pthread_cond_signal(&g->cond);
-  }
-  pthread_mutex_unlock(&g->mutex);
+  if (is_queued_policy(g)) unlock_and_signal(g, g->qhead ? &g->qhead->cond : NULL);
+  else unlock_and_signal(g, &g->cond);
 }
 
 void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
@@ -822,8 +874,15 @@ void gil_drop(gil *g, gil_thread *t, gil_release_reason why) {
   atomic_store_explicit(&g->holder, NULL, RELAXED);
   atomic_store(&g->locked, 0); /* seq_cst: pairs with nwaiting in the waiters */
   if (__builtin_expect(atomic_load(&g->nwaiting) > 0, 0)) wake_waiter(g);
-  if (g->policy != GIL_POLICY_LEGACY && __builtin_expect(drop_pending(g), 0))
+  /* Forced switching is cpython's: there any waiter may win a free GIL,
+   * the dropper included. The queued policies need no wait: a take while
+   * anyone is queued queues too (nwaiting stays above 0 until the head
+   * has the GIL), so the dropper cannot take it back first, and waiting
+   * here would only cost it one more sleep and wake-up per switch. */
+  if (g->policy == GIL_POLICY_CPYTHON && __builtin_expect(drop_pending(g), 0))
     wait_for_switch(g, t);
+  /* After the drop, so the hook's system call is not made holding it. */
+  if (t->cpu_told && t->prio != GIL_PRIO_CPU) tell_cpu_class(t, false);
 }
 
 bool gil_yield_if_requested(gil *g, gil_thread *t) {

@@ -87,6 +87,11 @@ typedef struct gil_thread {
   uint64_t release_ns;        /* when it last released (for io_ns) */
   gil_release_reason last_release;
   unsigned legacy_ticks;
+  /* io-priority tells the thread's owner when the work it runs turns
+   * CPU-bound and when that ends (gil_thread_set_cpu_hook). */
+  void (*cpu_hook)(void *arg, int cpu_bound);
+  void *cpu_hook_arg;
+  bool cpu_told;              /* the hook's last word was "CPU-bound" */
   pthread_cond_t cond;        /* per-thread wake-up for the queued policies */
   struct gil_thread *qnext;   /* waiter queue link */
   bool queued;
@@ -154,6 +159,17 @@ uint64_t gil_now_ns(void);
  * running, io; see gil_thread_state) is appended to a bounded buffer with
  * its monotonic time. When no trace runs, the only cost on take and drop is
  * one relaxed load of a flag. */
+
+/* Policy io-priority: `hook(arg, 1)` is called on t's own thread when it
+ * is about to take the GIL for CPU-bound work (cpu class: work whose label
+ * was CPU-bound, or a thread forced off by a drop request), and `hook(arg,
+ * 0)` when that ends (it released for I/O, voluntarily, or its work is
+ * done). Only changes are reported, never from inside the lock. The server
+ * uses it to give such a thread a long scheduler slice, so that threads
+ * with short ones (the event loop, an I/O request back from its sleep)
+ * preempt it at once (server/thread_sched.h). Set before the thread's
+ * first take; NULL: no calls. */
+void gil_thread_set_cpu_hook(gil_thread *t, void (*hook)(void *arg, int cpu_bound), void *arg);
 
 static inline void gil_thread_set_label(gil_thread *t, const char *label) {
   atomic_store_explicit(&t->label, label, memory_order_relaxed);

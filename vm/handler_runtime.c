@@ -622,6 +622,8 @@ static uint64_t rt_serialize(void *ctx, void *tstate, const gild_worker_hooks *h
   w->hooks.unblocked = hooks->unblocked;
   w->hooks.arg = hooks->arg;
   w->ts->block_hooks = &w->hooks;
+  if (hooks->cpu_bound && w->ts->gil_thread)
+    gil_thread_set_cpu_hook(w->ts->gil_thread, hooks->cpu_bound, hooks->arg);
   uint64_t interval_ns = (uint64_t)(rt->switch_interval * 1e9);
   if (strcmp(rt->policy, "io-priority") != 0) return interval_ns > 0 ? interval_ns : 1;
   uint64_t spread = interval_ns / 50;

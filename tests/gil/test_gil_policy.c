@@ -519,6 +519,49 @@ static void test_trace_concurrent(void) {
   scenario_free(s);
 }
 
+/* io-priority tells a thread's owner when its work turns CPU-bound and
+ * when that ends (the server gives it a long scheduler slice meanwhile);
+ * only changes, and never for the other policies. */
+typedef struct hook_log {
+  int calls[8];
+  int n;
+} hook_log;
+
+static void record_cpu_hook(void *arg, int cpu_bound) {
+  hook_log *l = arg;
+  if (l->n < 8) l->calls[l->n] = cpu_bound;
+  l->n++;
+}
+
+static void test_io_priority_cpu_hook(void) {
+  static const char cpu_label[] = "/cpu";
+  for (int policy = 0; policy < 2; policy++) {
+    scenario *s = scenario_new(policy ? GIL_POLICY_IO_PRIORITY : GIL_POLICY_CPYTHON, 10.0);
+    hook_log l = {{0}, 0};
+    gil_thread_set_cpu_hook(&s->th[1], record_cpu_hook, &l);
+    gil_thread_set_label(&s->th[1], cpu_label);
+    hold_long_then_drop(s, 1, GIL_RELEASE_DONE);
+    hold_long_then_drop(s, 1, GIL_RELEASE_DONE); /* the label is cpu-class now */
+    CHECK(l.n == 0, "policy %d: no call while the label was new: %d", policy, l.n);
+    gil_take(s->g, &s->th[1]); /* CPU-bound work starts */
+    int at_take = l.n;
+    gil_drop(s->g, &s->th[1], GIL_RELEASE_INTERVAL); /* forced off: still CPU-bound */
+    gil_take(s->g, &s->th[1]);
+    gil_drop(s->g, &s->th[1], GIL_RELEASE_DONE); /* the work is done */
+    int at_done = l.n;
+    gil_take(s->g, &s->th[1]);
+    gil_drop(s->g, &s->th[1], GIL_RELEASE_IO); /* back to I/O: no longer */
+    if (policy == 0) {
+      CHECK(l.n == 0, "cpython: no calls, got %d", l.n);
+    } else {
+      CHECK(at_take == 1 && l.calls[0] == 1, "cpu-bound at the take: %d calls", at_take);
+      CHECK(at_done == 2 && l.calls[1] == 0, "ended at done: %d calls", at_done);
+      CHECK(l.n == 4 && l.calls[2] == 1 && l.calls[3] == 0, "io release ends it: %d calls", l.n);
+    }
+    scenario_free(s);
+  }
+}
+
 int main(void) {
   test_uncontended();
   test_cpython_forced_switch();
@@ -528,6 +571,7 @@ int main(void) {
   test_io_priority_long_interactive_holder();
   test_io_priority_done_resets_class();
   test_io_priority_class_follows_label();
+  test_io_priority_cpu_hook();
   test_legacy_check_interval();
   test_counters_exact();
   test_trace_exact();

@@ -217,7 +217,7 @@ static void test_pool(void) {
     pc.tasks[i].resp = &pc.resps[i];
   }
   uv_loop_init(&loop);
-  CHECK(gild_pool_create(&pc.pool, &loop, 2, POOL_TASKS, 0, &ops, pool_done, &pc, err,
+  CHECK(gild_pool_create(&pc.pool, &loop, 2, POOL_TASKS, 0, 0, &ops, pool_done, &pc, err,
                          sizeof(err)) == 0);
   CHECK(pc.starts == 2);
   uv_timer_init(&loop, &pc.guard);

@@ -32,6 +32,7 @@ static void test_defaults(void) {
   CHECK(c.handler_timeout_ms == 30000);
   CHECK(c.retry_after_s == 1);
   CHECK(c.sched_slice_us == 100);
+  CHECK(c.sched_cpu_slice_us == 3000);
   CHECK_STR(c.access_log, "-");
   CHECK_STR(c.error_log, "-");
   CHECK(c.log_level == GILD_LOG_INFO);
@@ -109,6 +110,7 @@ static void test_example_file(void) {
   CHECK(c.drain_timeout_ms != d.drain_timeout_ms);
   CHECK(c.handler_timeout_ms != d.handler_timeout_ms && c.retry_after_s != d.retry_after_s);
   CHECK(c.sched_slice_us != d.sched_slice_us);
+  CHECK(c.sched_cpu_slice_us != d.sched_cpu_slice_us);
   CHECK_STR(c.access_log, "/tmp/gild-access.log");
   CHECK_STR(c.error_log, "/tmp/gild-error.log");
   CHECK(c.log_level == GILD_LOG_DEBUG);
@@ -167,6 +169,8 @@ static void test_bad_files(void) {
   bad("top_array.json", "1:1: the configuration must be a JSON object {...}");
   bad("bad_slice.json",
       "2:3: key 'sched_slice_us': expected 0 (the kernel's default) or microseconds in 100..100000");
+  bad("bad_cpu_slice.json",
+      "3:3: key 'sched_cpu_slice_us': expected 0 (off) or microseconds in 100..100000");
 
   char err[1024];
   gild_config c;
