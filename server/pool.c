@@ -23,12 +23,15 @@ typedef struct pool_worker {
   int created;
   int joined;
   int running; /* under mu: inside a task and not blocked */
-  int woken;   /* under mu: taken off the idle stack by pool_wake_one */
+  int woken;   /* under mu: taken off the idle stack by pool_take_idle */
   pthread_cond_t cv;
   /* uv_hrtime() when this worker started its task or came back from
    * blocking in it; 0 while idle or blocked. The loop reads it to see a
    * task that keeps others queued (pool_spread). */
   _Atomic uint64_t busy_since;
+  /* The runtime said its current work is CPU-bound (hooks.cpu_bound):
+   * requests queued behind it need not wait spread_ns to learn that. */
+  _Atomic int cpu_bound;
   gild_worker_hooks hooks;
 } pool_worker;
 
@@ -190,6 +193,7 @@ static void pool_on_unblocked(void *arg) {
 static void pool_on_cpu_bound(void *arg, int yes) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
+  atomic_store_explicit(&w->cpu_bound, yes, memory_order_relaxed);
   if (p->cpu_slice_us > 0)
     (void)gild_thread_set_slice_us(yes ? p->cpu_slice_us : p->slice_us);
 }
@@ -313,19 +317,23 @@ static void pool_flush(gild_pool *p) {
  * that would be due, in case the loop has nothing else to wake it. */
 static void pool_spread(gild_pool *p) {
   uint64_t now, oldest = 0, age;
-  int i;
+  int i, cpu = 0;
   if (!p->serial || atomic_load_explicit(&p->q_n, memory_order_relaxed) == 0)
     return;
   for (i = 0; i < p->threads; i++) {
     uint64_t b = atomic_load_explicit(&p->workers[i].busy_since, memory_order_relaxed);
     if (b != 0 && (oldest == 0 || b < oldest))
       oldest = b;
+    if (b != 0 && atomic_load_explicit(&p->workers[i].cpu_bound, memory_order_relaxed))
+      cpu = 1;
   }
   /* Nobody running (oldest 0) means the flush or a blocking worker woke
    * one for the queue; the timer below is then only a backstop. */
   now = uv_hrtime();
   age = oldest != 0 && now > oldest ? now - oldest : 0;
-  if (oldest != 0 && age >= p->spread_ns) {
+  /* A running task the runtime already knows to be CPU-bound will run
+   * long: spread now rather than after spread_ns. */
+  if (oldest != 0 && (cpu || age >= p->spread_ns)) {
     int n = 0;
     pthread_mutex_lock(&p->mu);
     while (p->idle > 0 && (size_t)p->waking < atomic_load(&p->q_n))

@@ -27,7 +27,8 @@
  * running one blocks (sleep, file, socket: the runtime calls the hooks it
  * got from serialize, and the blocking worker wakes one for the queue), or
  * when its task has run for the runtime's spread time with requests
- * waiting behind it (the loop checks on every pass and from a timer); then
+ * waiting behind it (the loop checks on every pass and from a timer), or
+ * at once when the runtime reported that task CPU-bound; then
  * every queued request gets its own worker and the GIL's policy decides
  * who runs, exactly as if each had been started at once. Idle workers wait
  * on a stack, each on its own condition variable: a wake-up goes to the
