@@ -352,14 +352,21 @@ static void pool_spread(gild_pool *p) {
   }
 }
 
+/* Resets a timerfd's or eventfd's counter. EAGAIN (nothing there after
+ * all, or the prepare handle got there first) is harmless: the callers'
+ * checks that follow look at the real state. */
+static void pool_read_counter(int fd) {
+  uint64_t n;
+  if (read(fd, &n, sizeof n) < 0) {
+    /* see above */
+  }
+}
+
 static void pool_on_spread_timer(uv_poll_t *h, int status, int events) {
   gild_pool *p = h->data;
-  uint64_t expirations;
   (void)status;
   (void)events;
-  if (read(p->spread_fd, &expirations, sizeof expirations) < 0) {
-    /* EAGAIN: nothing expired after all; the check below is harmless. */
-  }
+  pool_read_counter(p->spread_fd);
   p->spread_armed = 0;
   pool_spread(p);
 }
@@ -383,12 +390,9 @@ static void pool_drain_done(gild_pool *p, int sleeping) {
 
 static void pool_on_done_fd(uv_poll_t *h, int status, int events) {
   gild_pool *p = h->data;
-  uint64_t n;
   (void)status;
   (void)events;
-  if (read(p->done_fd, &n, sizeof n) < 0) {
-    /* EAGAIN: the prepare handle drained it already; drain anyway. */
-  }
+  pool_read_counter(p->done_fd);
   pool_drain_done(p, 0);
 }
 
@@ -456,19 +460,11 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
     pthread_cond_init(&p->workers[i].cv, NULL);
 
   p->serial = ops->serialize != NULL;
+  p->spread_fd = -1;
   p->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (p->done_fd < 0 || uv_poll_init(loop, &p->done_poll, p->done_fd) != 0) {
     snprintf(err, errlen, "pool: cannot create the workers' wake-up eventfd: %s", strerror(errno));
-    if (p->done_fd >= 0)
-      close(p->done_fd);
-    for (i = 0; i < threads; i++)
-      pthread_cond_destroy(&p->workers[i].cv);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
-    pthread_mutex_destroy(&p->done_mu);
-    free(p->idle_stack);
-    free(p->workers);
-    free(p);
+    gild_pool_free(p); /* no thread, no handle yet */
     return GILD_ENOMEM;
   }
   uv_prepare_init(loop, &p->prepare);
@@ -476,7 +472,6 @@ int gild_pool_create(gild_pool **out, uv_loop_t *loop, int threads, size_t queue
   p->done_poll.data = p->prepare.data = p->check.data = p;
   p->handles_open = 3;
   uv_poll_start(&p->done_poll, UV_READABLE, pool_on_done_fd);
-  p->spread_fd = -1;
   if (p->serial) {
     /* Without the timer a long task is still seen on every loop pass;
      * only a loop with nothing else to do would notice it late. */
@@ -631,7 +626,8 @@ void gild_pool_free(gild_pool *p) {
   for (int i = 0; i < p->threads; i++)
     pthread_cond_destroy(&p->workers[i].cv);
   pthread_mutex_destroy(&p->done_mu);
-  close(p->done_fd); /* its poll handle closed in gild_pool_stop */
+  if (p->done_fd >= 0)
+    close(p->done_fd); /* its poll handle closed in gild_pool_stop */
   if (p->spread_fd >= 0)
     close(p->spread_fd);
   free(p->idle_stack);
