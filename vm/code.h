@@ -29,11 +29,14 @@ typedef struct ExcEntry {
   uint32_t start, end, target, depth;
 } ExcEntry;
 
-/* LOAD_GLOBAL's inline cache: where the name was found last time. */
+/* LOAD_GLOBAL's inline cache: where the name was found last time, and
+ * the value itself while the globals dict is unchanged (interp.c). */
 typedef struct GlobalCache {
   Obj *name;                /* the name looked up (interned), set when filled */
-  uint64_t globals_version; /* for hits in builtins: globals unchanged */
+  Obj *globals;             /* the dict filled from (a code runs in one) */
+  uint64_t globals_version; /* its version then: nothing stored or deleted since */
   int64_t index;            /* entry position in globals (>= 0) or builtins (~pos) */
+  Value value;              /* globals[name] at globals_version (borrowed) */
 } GlobalCache;
 
 typedef struct CodeObj {
@@ -68,10 +71,13 @@ typedef struct FunctionObj {
   Obj *closure;   /* tuple of cells or NULL */
   Obj *module;    /* str: __name__ of the globals, or NULL */
   /* From the code (immutable), one load closer for the fast CALL: the
-   * positional arity when the code is CO_SIMPLE, else -1, and its
-   * framesize. */
+   * positional arity when the code is CO_SIMPLE, else -1, its framesize,
+   * its number of locals (where the frame header goes) and its first
+   * instruction. The callee's first instructions wait for these loads. */
   int fast_nargs;
   int framesize;
+  int nlocals;
+  const uint32_t *entry;
 } FunctionObj;
 
 typedef struct CellObj {
@@ -97,6 +103,7 @@ struct Frame {
   Value *ret;          /* slot receiving the result; everything from here up is the frame's */
   Value *locals;
   Value *sp;           /* saved stack top while a callee runs */
+  const uint32_t *ret_ip; /* the caller's ip to return to (a copy of prev->ip, one load closer) */
   int depth;           /* frames on the thread's chain, this one included (RecursionError) */
 };
 #define FRAME_VALUES ((int)((sizeof(Frame) + sizeof(Value) - 1) / sizeof(Value)))

@@ -22,6 +22,8 @@ Obj *function_new(TState *ts, CodeObj *code, Obj *globals) {
   f->defaults = f->kwdefaults = f->closure = NULL;
   f->fast_nargs = (code->flags & CO_SIMPLE) ? code->argcount : -1;
   f->framesize = code->framesize;
+  f->nlocals = code->nlocals;
+  f->entry = code->code;
   Value mod = dict_get_str_borrowed(globals, str_intern("__name__"));
   f->module = v_is_type(mod, &StrType) ? mod.as.o : NULL;
   if (f->module) obj_incref(f->module);

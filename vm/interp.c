@@ -99,6 +99,7 @@ static Frame *frame_setup(TState *ts, FunctionObj *fn, CodeObj *co, Obj *globals
     cells[co->ncells + i] = v_incref(((TupleObj *)fn->closure)->items[i]);
   Frame *f = (Frame *)(cells + co->ncells + co->nfrees);
   f->prev = ts->frame;
+  f->ret_ip = f->prev ? f->prev->ip : NULL;
   f->code = co;
   f->globals = globals;
   f->ip = co->code;
@@ -255,8 +256,11 @@ static int load_global_slow(TState *ts, Frame *f, Obj *name, GlobalCache *gc, Va
   DictObj *g = (DictObj *)f->globals;
   int64_t ix = dict_lookup_str_index(f->globals, name);
   gc->name = name;
+  gc->globals = f->globals;
+  gc->globals_version = g->version;
   if (ix >= 0) {
     gc->index = ix;
+    gc->value = g->entries[ix].value;
     *out = v_incref(g->entries[ix].value);
     return 0;
   }
@@ -264,7 +268,6 @@ static int load_global_slow(TState *ts, Frame *f, Obj *name, GlobalCache *gc, Va
   ix = dict_lookup_str_index(b, name);
   if (ix >= 0) {
     gc->index = -ix - 2;
-    gc->globals_version = g->version;
     *out = v_incref(((DictObj *)b)->entries[ix].value);
     return 0;
   }
@@ -575,8 +578,11 @@ static inline int truth(TState *ts, Value v) {
 #define SAVE() (f->ip = ip, f->sp = sp)
 #define LOAD_FRAME() \
   do { \
+    co = f->code; \
     ip = f->ip; \
     sp = f->sp; \
+    locals = f->locals; \
+    consts = co->consts; \
   } while (0)
 #define CHECK_BREAKER() \
   do { \
@@ -612,14 +618,17 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
 #undef X
   };
 #endif
-  /* Only ip and sp live in variables of their own. The code, its
-   * constants and the locals are read through f: one load each, against
-   * keeping three more values alive across the loop, which x86-64 does not
-   * have the callee-saved registers for (GCC spilled them to the stack,
-   * and every call and return stored them there again). The same goes for
-   * the thread's flag words and limits, read through ts. */
+  /* co, locals and consts are copies of the frame's, for the instructions
+   * to read without first loading f. Reading them through f instead saved
+   * ~4% of the instructions of a call (GCC keeps them in stack slots and
+   * stores them on every call and return) but was ~8% slower on fib: a
+   * stack slot's reload is almost free, while f->locals is one more load
+   * on the dependency chain of every instruction after a call or return.
+   * The thread's flag words and limits are read through ts (branches
+   * only, off that chain). */
+  CodeObj *co;
   const uint32_t *ip;
-  Value *sp;
+  Value *sp, *locals, *consts;
   uint32_t w;
   int arg;
   bool reraise = false;
@@ -680,16 +689,16 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(LOAD_CONST) {
-    v = f->code->consts[INSN_ARG(w)];
+    v = consts[INSN_ARG(w)];
     PUSH(v_incref(v));
     DISPATCH();
   }
   TARGET(LOAD_FAST) {
     arg = (int)INSN_ARG(w);
-    v = f->locals[arg];
+    v = locals[arg];
     if (UNLIKELY(v.tag == T_UNDEF)) {
       SAVE();
-      unbound_local(ts, f->code, arg);
+      unbound_local(ts, co, arg);
       goto error;
     }
     PUSH(v_incref(v));
@@ -697,65 +706,77 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(STORE_FAST) {
     v = POP();
-    v_set(&f->locals[INSN_ARG(w)], v);
+    v_set(&locals[INSN_ARG(w)], v);
     DISPATCH();
   }
   TARGET(DELETE_FAST) {
     arg = (int)INSN_ARG(w);
-    if (v_is_undef(f->locals[arg])) {
+    if (v_is_undef(locals[arg])) {
       SAVE();
-      unbound_local(ts, f->code, arg);
+      unbound_local(ts, co, arg);
       goto error;
     }
-    v_set(&f->locals[arg], v_undef());
+    v_set(&locals[arg], v_undef());
     DISPATCH();
   }
   TARGET(LOAD_DEREF) {
     arg = (int)INSN_ARG(w);
-    CellObj *c = (CellObj *)f->locals[f->code->nlocals + arg].as.o;
+    CellObj *c = (CellObj *)locals[co->nlocals + arg].as.o;
     if (v_is_undef(c->value)) {
       SAVE();
-      unbound_deref(ts, f->code, arg);
+      unbound_deref(ts, co, arg);
       goto error;
     }
     PUSH(v_incref(c->value));
     DISPATCH();
   }
   TARGET(STORE_DEREF) {
-    CellObj *c = (CellObj *)f->locals[f->code->nlocals + INSN_ARG(w)].as.o;
+    CellObj *c = (CellObj *)locals[co->nlocals + INSN_ARG(w)].as.o;
     v = POP();
     v_set(&c->value, v);
     DISPATCH();
   }
   TARGET(DELETE_DEREF) {
     arg = (int)INSN_ARG(w);
-    CellObj *c = (CellObj *)f->locals[f->code->nlocals + arg].as.o;
+    CellObj *c = (CellObj *)locals[co->nlocals + arg].as.o;
     if (v_is_undef(c->value)) {
       SAVE();
-      unbound_deref(ts, f->code, arg);
+      unbound_deref(ts, co, arg);
       goto error;
     }
     v_set(&c->value, v_undef());
     DISPATCH();
   }
   TARGET(LOAD_CLOSURE) {
-    v = f->locals[f->code->nlocals + INSN_ARG(w)];
+    v = locals[co->nlocals + INSN_ARG(w)];
     PUSH(v_incref(v));
     DISPATCH();
   }
   TARGET(LOAD_GLOBAL) {
-    /* the cache keeps the name it was filled for: a hit loads nothing
-     * from the code's names */
-    GlobalCache *gc = &f->code->gcache[*ip++];
+    /* Three levels of cache (code.h, GlobalCache). Globals not changed
+     * since the cache was filled (any store bumps the dict's version): the
+     * value cached is still the global's, or the name is still not a
+     * global. A function called through a global (every recursive call)
+     * then waits for three dependent loads instead of five before CALL can
+     * read it. Else the entry index, checked against the name: a global
+     * reassigned costs one refill, not a lookup. */
+    GlobalCache *gc = &co->gcache[*ip++];
     Obj *name = gc->name;
     DictObj *g = (DictObj *)f->globals;
     int64_t ix = gc->index;
+    bool unchanged = gc->globals_version == g->version && gc->globals == &g->ob;
     if (ix >= 0) {
-      if ((size_t)ix < g->nentries && g->entries[ix].key.tag == T_OBJ && g->entries[ix].key.as.o == name) {
-        PUSH(v_incref(g->entries[ix].value));
+      if (LIKELY(unchanged)) {
+        PUSH(v_incref(gc->value));
         DISPATCH();
       }
-    } else if (ix <= -2 && gc->globals_version == g->version) {
+      if ((size_t)ix < g->nentries && g->entries[ix].key.tag == T_OBJ && g->entries[ix].key.as.o == name) {
+        gc->globals_version = g->version;
+        gc->value = g->entries[ix].value;
+        PUSH(v_incref(gc->value));
+        DISPATCH();
+      }
+    } else if (ix <= -2 && unchanged) {
       DictObj *b = (DictObj *)ts->interp->builtins;
       size_t bix = (size_t)(-ix - 2);
       if (bix < b->nentries && b->entries[bix].key.tag == T_OBJ && b->entries[bix].key.as.o == name) {
@@ -764,21 +785,21 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       }
     }
     SAVE();
-    if (load_global_slow(ts, f, f->code->names[INSN_ARG(w)], gc, &v) < 0) goto error;
+    if (load_global_slow(ts, f, co->names[INSN_ARG(w)], gc, &v) < 0) goto error;
     PUSH(v);
     DISPATCH();
   }
   TARGET(STORE_GLOBAL) {
     v = POP();
     SAVE();
-    int rc = dict_set(ts, f->globals, v_obj(f->code->names[INSN_ARG(w)]), v);
+    int rc = dict_set(ts, f->globals, v_obj(co->names[INSN_ARG(w)]), v);
     v_decref(v);
     if (rc < 0) goto error;
     DISPATCH();
   }
   TARGET(DELETE_GLOBAL) {
     SAVE();
-    Obj *name = f->code->names[INSN_ARG(w)];
+    Obj *name = co->names[INSN_ARG(w)];
     int rc = dict_del(ts, f->globals, v_obj(name));
     if (rc < 0) goto error;
     if (rc == 0) {
@@ -790,7 +811,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(LOAD_ATTR) {
     SAVE();
     v = TOP();
-    if (vm_getattr(ts, v, f->code->names[INSN_ARG(w)], &r) < 0) goto error;
+    if (vm_getattr(ts, v, co->names[INSN_ARG(w)], &r) < 0) goto error;
     TOP() = r;
     v_decref(v);
     DISPATCH();
@@ -798,7 +819,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(STORE_ATTR) {
     SAVE();
     Value obj = POP(), val = POP();
-    int rc = vm_setattr(ts, obj, f->code->names[INSN_ARG(w)], val);
+    int rc = vm_setattr(ts, obj, co->names[INSN_ARG(w)], val);
     v_decref(obj);
     v_decref(val);
     if (rc < 0) goto error;
@@ -806,7 +827,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(LOAD_METHOD) {
     /* [obj] -> [unbound builtin, obj] or [attribute, UNDEF] */
-    Obj *name = f->code->names[INSN_ARG(w)];
+    Obj *name = co->names[INSN_ARG(w)];
     v = TOP();
     Type *t = v_type(v);
     if (!t->getattr) {
@@ -1163,7 +1184,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(JUMP) {
-    JUMP_TO(f->code->code + INSN_ARG(w));
+    JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_FALSE) {
@@ -1177,7 +1198,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (!t) JUMP_TO(f->code->code + INSN_ARG(w));
+    if (!t) JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(POP_JUMP_IF_TRUE) {
@@ -1191,7 +1212,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       v_decref(v);
       if (t < 0) goto error;
     }
-    if (t) JUMP_TO(f->code->code + INSN_ARG(w));
+    if (t) JUMP_TO(co->code + INSN_ARG(w));
     DISPATCH();
   }
   TARGET(JUMP_IF_FALSE_OR_POP) {
@@ -1200,7 +1221,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     int t = truth(ts, v);
     if (t < 0) goto error;
     if (!t) {
-      ip = f->code->code + INSN_ARG(w);
+      ip = co->code + INSN_ARG(w);
     } else {
       sp--;
       v_decref(v);
@@ -1213,7 +1234,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     int t = truth(ts, v);
     if (t < 0) goto error;
     if (t) {
-      ip = f->code->code + INSN_ARG(w);
+      ip = co->code + INSN_ARG(w);
     } else {
       sp--;
       v_decref(v);
@@ -1260,7 +1281,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     sp--;
     v_decref(v);
-    ip = f->code->code + INSN_ARG(w);
+    ip = co->code + INSN_ARG(w);
     DISPATCH();
   }
 
@@ -1289,8 +1310,9 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
           CodeObj *nco = fn->code;
           f->ip = ip;
           f->sp = fnslot; /* the callee owns everything from fnslot up */
-          for (int i = nargs; i < nco->nlocals; i++) nl[i] = v_undef();
-          Frame *nf = (Frame *)(nl + nco->nlocals);
+          for (int i = nargs; i < fn->nlocals; i++) nl[i] = v_undef();
+          Frame *nf = (Frame *)(nl + fn->nlocals);
+          nf->ret_ip = ip;
           nf->prev = f;
           nf->code = nco;
           nf->globals = fn->globals;
@@ -1299,8 +1321,11 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
           nf->depth = f->depth + 1;
           ts->frame = nf;
           f = nf;
-          ip = nco->code;
+          co = nco;
+          ip = fn->entry;
           sp = FRAME_STACK(nf);
+          locals = nl;
+          consts = nco->consts;
           CHECK_BREAKER();
           DISPATCH();
         }
@@ -1456,24 +1481,27 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
       *result = *ret_; \
       return 0; \
     } \
+    ip = f->ret_ip; /* not f->prev->ip: one dependent load less */ \
     f = f->prev; \
-    ip = f->ip; \
+    co = f->code; \
+    locals = f->locals; \
+    consts = co->consts; \
     sp = ret_ + 1; \
     DISPATCH(); \
   } while (0)
   TARGET(RETURN_FAST) {
     arg = (int)INSN_ARG(w);
-    Value res = f->locals[arg];
+    Value res = locals[arg];
     if (UNLIKELY(res.tag == T_UNDEF)) {
       SAVE();
-      unbound_local(ts, f->code, arg);
+      unbound_local(ts, co, arg);
       goto error;
     }
     v_incref(res);
     RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_CONST) {
-    Value res = v_incref(f->code->consts[INSN_ARG(w)]);
+    Value res = v_incref(consts[INSN_ARG(w)]);
     RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_VALUE) {
@@ -1595,13 +1623,13 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(IMPORT_NAME) {
     arg = (int)INSN_ARG(w);
     SAVE();
-    if (vm_import(ts, f->code->names[arg & 0xfffff], (arg >> 20) & 1, &r) < 0) goto error;
+    if (vm_import(ts, co->names[arg & 0xfffff], (arg >> 20) & 1, &r) < 0) goto error;
     PUSH(r);
     DISPATCH();
   }
   TARGET(IMPORT_FROM) {
     SAVE();
-    if (import_from(ts, TOP(), f->code->names[INSN_ARG(w)], &r) < 0) goto error;
+    if (import_from(ts, TOP(), co->names[INSN_ARG(w)], &r) < 0) goto error;
     PUSH(r);
     DISPATCH();
   }
@@ -1615,10 +1643,10 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   }
   TARGET(LOAD_FAST_FAST) {
     arg = (int)INSN_ARG(w);
-    Value a = f->locals[arg & 0xfff], b = f->locals[arg >> 12];
+    Value a = locals[arg & 0xfff], b = locals[arg >> 12];
     if (a.tag == T_UNDEF || b.tag == T_UNDEF) {
       SAVE();
-      unbound_local(ts, f->code, a.tag == T_UNDEF ? (arg & 0xfff) : (arg >> 12));
+      unbound_local(ts, co, a.tag == T_UNDEF ? (arg & 0xfff) : (arg >> 12));
       goto error;
     }
     PUSH(v_incref(a));
@@ -1628,7 +1656,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(BINOP_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = f->locals[slot], k = f->code->consts[ip[1]];
+    Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
       put_value(sp++, T_INT, fast);
@@ -1636,7 +1664,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, f->code, slot);
+      unbound_local(ts, co, slot);
       goto error;
     }
     if (vm_binop(ts, (BinOp)arg, a, k, &r) < 0) goto error;
@@ -1646,26 +1674,26 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = f->locals[slot], k = f->code->consts[ip[1]];
+    Value a = locals[slot], k = consts[ip[1]];
     ip += 2;
     if (a.tag == T_INT && k.tag == T_INT && int_fast_binop(arg, a.as.i, k.as.i, &fast)) {
-      put_value(&f->locals[slot], T_INT, fast);
+      put_value(&locals[slot], T_INT, fast);
       DISPATCH();
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, f->code, slot);
+      unbound_local(ts, co, slot);
       goto error;
     }
     if (vm_inplace_op(ts, (BinOp)arg, a, k, &r) < 0) goto error;
-    v_set(&f->locals[slot], r);
+    v_set(&locals[slot], r);
     DISPATCH();
   }
   TARGET(JUMP_IF_FAST_CONST) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
-    Value a = f->locals[slot], k = f->code->consts[ip[1]];
-    const uint32_t *target = f->code->code + ip[2];
+    Value a = locals[slot], k = consts[ip[1]];
+    const uint32_t *target = co->code + ip[2];
     ip += 3;
     int want = (arg & 16) != 0, t;
     if (a.tag == T_INT && k.tag == T_INT) {
@@ -1673,7 +1701,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     } else {
       SAVE();
       if (a.tag == T_UNDEF) {
-        unbound_local(ts, f->code, slot);
+        unbound_local(ts, co, slot);
         goto error;
       }
       t = vm_compare_bool(ts, a, k, arg & 15);
@@ -1689,7 +1717,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     /* local + imm (imm is negated for `-`, so int `-` is an add too) */
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = f->locals[slot];
+    Value a = locals[slot];
     ip += 2;
     if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
       put_value(sp++, T_INT, fast);
@@ -1697,7 +1725,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, f->code, slot);
+      unbound_local(ts, co, slot);
       goto error;
     }
     arg = (int)INSN_ARG(w);
@@ -1708,45 +1736,45 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
   TARGET(INPLACE_FAST_INT) {
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = f->locals[slot];
+    Value a = locals[slot];
     ip += 2;
     if (LIKELY(a.tag == T_INT && !__builtin_add_overflow(a.as.i, imm, &fast))) {
-      put_value(&f->locals[slot], T_INT, fast);
+      put_value(&locals[slot], T_INT, fast);
       DISPATCH();
     }
     SAVE();
     if (a.tag == T_UNDEF) {
-      unbound_local(ts, f->code, slot);
+      unbound_local(ts, co, slot);
       goto error;
     }
     arg = (int)INSN_ARG(w);
     if (vm_inplace_op(ts, (BinOp)arg, a, v_int(arg == BINOP_SUB ? -imm : imm), &r) < 0) goto error;
-    v_set(&f->locals[slot], r);
+    v_set(&locals[slot], r);
     DISPATCH();
   }
   TARGET(JUMP_IF_FAST_INT) {
     arg = (int)INSN_ARG(w);
     int slot = (int)ip[0];
     int64_t imm = (int32_t)ip[1];
-    Value a = f->locals[slot];
+    Value a = locals[slot];
     ip += 3;
     int t;
     if (LIKELY(a.tag == T_INT)) {
       /* bits 8-10 of arg: whether to jump when local <, ==, > imm
        * (the target is read only when taken) */
       t = (arg >> (8 + (a.as.i >= imm) + (a.as.i > imm))) & 1;
-      if (t) JUMP_TO(f->code->code + ip[-1]);
+      if (t) JUMP_TO(co->code + ip[-1]);
       DISPATCH();
     } else {
       SAVE();
       if (a.tag == T_UNDEF) {
-        unbound_local(ts, f->code, slot);
+        unbound_local(ts, co, slot);
         goto error;
       }
       t = vm_compare_bool(ts, a, v_int(imm), arg & 15);
       if (t < 0) goto error;
     }
-    if (t == ((arg >> 4) & 1)) JUMP_TO(f->code->code + ip[-1]);
+    if (t == ((arg >> 4) & 1)) JUMP_TO(co->code + ip[-1]);
     DISPATCH();
   }
 
@@ -1764,13 +1792,16 @@ error : {
   if (!reraise) add_traceback(ts, f, f->ip);
   reraise = false;
   for (;;) {
-    const ExcEntry *h = find_handler(f->code, (int)(f->ip - f->code->code) - 1);
+    co = f->code;
+    const ExcEntry *h = find_handler(co, (int)(f->ip - co->code) - 1);
     if (h) {
       Value *keep = FRAME_STACK(f) + h->depth;
       for (Value *p = f->sp; p > keep;) v_decref(*--p);
       sp = keep;
       PUSH(vm_exc_fetch(ts));
-      ip = f->code->code + h->target;
+      ip = co->code + h->target;
+      locals = f->locals;
+      consts = co->consts;
       DISPATCH();
     }
     bool last = f == entry;
