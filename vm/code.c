@@ -133,11 +133,19 @@ void code_disassemble(CodeObj *co, void *file) {
       print_value(f, co->consts[x[1]]);
       if (op == OP_JUMP_IF_FAST_CONST) fprintf(f, ", jump if %s to %u", (arg & 16) ? "true" : "false", x[2]);
     }
-    if (op == OP_BINOP_FAST_INT || op == OP_INPLACE_FAST_INT || op == OP_JUMP_IF_FAST_INT) {
+    if (op == OP_BINOP_FAST_INT || op == OP_INPLACE_FAST_INT || op == OP_JUMP_IF_FAST_INT ||
+        op == OP_RETURN_IF_FAST_INT) {
       int64_t imm = (int32_t)x[1];
-      if (op != OP_JUMP_IF_FAST_INT && arg == BINOP_SUB) imm = -imm; /* stored as the addend */
+      if ((op == OP_BINOP_FAST_INT || op == OP_INPLACE_FAST_INT) && arg == BINOP_SUB) imm = -imm; /* the addend */
       fprintf(f, "  %s, %lld", ((StrObj *)co->varnames[x[0]])->data, (long long)imm);
       if (op == OP_JUMP_IF_FAST_INT) fprintf(f, ", jump if %s to %u", (arg & 16) ? "true" : "false", x[2]);
+      if (op == OP_RETURN_IF_FAST_INT) {
+        fprintf(f, ", if true return ");
+        if (x[2] == RETURN_THE_LOCAL)
+          fputs(((StrObj *)co->varnames[x[0]])->data, f);
+        else
+          print_value(f, co->consts[x[2]]);
+      }
     }
     fputc('\n', f);
     pc += 1 + opcode_extra_words[op];

@@ -573,6 +573,26 @@ static inline int truth(TState *ts, Value v) {
     } \
   } while (0)
 
+/* JUMP_IF_FAST_INT and RETURN_IF_FAST_INT: t = whether to act, that is
+ * whether (local CMP imm) is what bit 4 of arg asks for. For an int, bits
+ * 8-10 of arg say it for local <, ==, > imm (no comparison to dispatch);
+ * anything else is compared for real, which may raise. */
+#define FAST_INT_TEST(t, a, imm, slot) \
+  do { \
+    if (LIKELY((a).tag == T_INT)) { \
+      t = (arg >> (8 + ((a).as.i >= (imm)) + ((a).as.i > (imm)))) & 1; \
+    } else { \
+      SAVE(); \
+      if ((a).tag == T_UNDEF) { \
+        unbound_local(ts, co, slot); \
+        goto error; \
+      } \
+      int c_ = vm_compare_bool(ts, a, v_int(imm), arg & 15); \
+      if (c_ < 0) goto error; \
+      t = c_ == ((arg >> 4) & 1); \
+    } \
+  } while (0)
+
 /* Save the registers before anything that may run other frames or inspect
  * this one (calls, the eval breaker, errors). */
 #define SAVE() (f->ip = ip, f->sp = sp)
@@ -1508,6 +1528,19 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Value res = *--sp;
     RETURN_FROM_FRAME(res);
   }
+  TARGET(RETURN_IF_FAST_INT) {
+    arg = (int)INSN_ARG(w);
+    int slot = (int)ip[0];
+    int64_t imm = (int32_t)ip[1];
+    Value a = locals[slot];
+    ip += 3;
+    int t;
+    FAST_INT_TEST(t, a, imm, slot);
+    if (!t) DISPATCH();
+    Value res = ip[-1] == RETURN_THE_LOCAL ? a : consts[ip[-1]];
+    v_incref(res);
+    RETURN_FROM_FRAME(res);
+  }
   TARGET(RAISE) {
     arg = (int)INSN_ARG(w);
     SAVE();
@@ -1759,22 +1792,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     Value a = locals[slot];
     ip += 3;
     int t;
-    if (LIKELY(a.tag == T_INT)) {
-      /* bits 8-10 of arg: whether to jump when local <, ==, > imm
-       * (the target is read only when taken) */
-      t = (arg >> (8 + (a.as.i >= imm) + (a.as.i > imm))) & 1;
-      if (t) JUMP_TO(co->code + ip[-1]);
-      DISPATCH();
-    } else {
-      SAVE();
-      if (a.tag == T_UNDEF) {
-        unbound_local(ts, co, slot);
-        goto error;
-      }
-      t = vm_compare_bool(ts, a, v_int(imm), arg & 15);
-      if (t < 0) goto error;
-    }
-    if (t == ((arg >> 4) & 1)) JUMP_TO(co->code + ip[-1]);
+    FAST_INT_TEST(t, a, imm, slot);
+    if (t) JUMP_TO(co->code + ip[-1]); /* the target is read only when taken */
     DISPATCH();
   }
 

@@ -104,6 +104,9 @@
   X(INPLACE_FAST_INT, 2, B) \
   X(JUMP_IF_FAST_INT, 3, P) \
   X(RETURN_FAST, 0, L) \
+  /* +local, +int32, +what: return if (local CMP imm), as JUMP_IF_FAST_INT \
+   * decides a jump; what: a const index or RETURN_THE_LOCAL */ \
+  X(RETURN_IF_FAST_INT, 3, P) \
   X(RETURN_CONST, 0, C)
 
 typedef enum Opcode {
@@ -117,6 +120,8 @@ typedef enum Opcode {
 #define INSN_OP(w) ((w) & 0xff)
 #define INSN_ARG(w) ((w) >> 8)
 #define INSN_ARG_MAX 0xffffff
+/* RETURN_IF_FAST_INT's third word: return the compared local itself */
+#define RETURN_THE_LOCAL 0xffffffffu
 
 extern const char *const opcode_names[OP__COUNT];
 extern const uint8_t opcode_extra_words[OP__COUNT];
