@@ -1322,7 +1322,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
        * go, so the frame is the header and nothing else: no binding, no
        * dict, no copy. Anything unusual (arity, recursion limit, stack
        * room) takes the general path, which raises the right error. */
-      if (v_is_type(*fnslot, &FunctionType)) {
+      if (LIKELY(v_is_type(*fnslot, &FunctionType))) {
         FunctionObj *fn = (FunctionObj *)fnslot->as.o;
         Value *nl = fnslot + 1;
         if (LIKELY(fn->fast_nargs == nargs && f->depth < ts->interp->recursion_limit &&
@@ -1330,7 +1330,8 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
           CodeObj *nco = fn->code;
           f->ip = ip;
           f->sp = fnslot; /* the callee owns everything from fnslot up */
-          for (int i = nargs; i < fn->nlocals; i++) nl[i] = v_undef();
+          if (UNLIKELY(nargs < fn->nlocals))
+            for (int i = nargs; i < fn->nlocals; i++) nl[i] = v_undef();
           Frame *nf = (Frame *)(nl + fn->nlocals);
           nf->ret_ip = ip;
           nf->prev = f;
