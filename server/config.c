@@ -472,6 +472,7 @@ static const conf_field conf_top[] = {
   {"retry_after", CONF_SPECIAL, 0, 0, 0, NULL},
   {"sched_slice_us", CONF_SPECIAL, 0, 0, 0, NULL},
   {"sched_cpu_slice_us", CONF_SPECIAL, 0, 0, 0, NULL},
+  {"loop_nice", CONF_INT, -20, 19, CONF_AT(loop_nice), NULL},
   {"gil", CONF_SECTION, 0, 0, 0, conf_gil},
   CONF_END};
 

@@ -65,6 +65,10 @@ typedef struct gild_config {
    * policy io-priority says which): longer, so that the short-slice threads
    * preempt it at once; default 3000, 0 = off (it keeps sched_slice_us) */
   int sched_cpu_slice_us;
+  /* the event-loop thread's nice value (-20..19), like nginx's
+   * worker_priority; below 0 needs CAP_SYS_NICE or RLIMIT_NICE, else gild
+   * logs a warning and keeps the one it has; default 0 */
+  int loop_nice;
 
   /* GIL (filled by the GIL issue) */
   char *gil_policy;          /* "cpython" */

@@ -205,6 +205,10 @@ static void *pool_worker_main(void *arg) {
   void *tstate = NULL;
   int rc;
   uint64_t spread_ns = 0;
+  char name[16];
+  /* For top -H, perf and /proc: which thread is a worker. */
+  snprintf(name, sizeof name, "gild-worker-%d", w->index);
+  (void)pthread_setname_np(pthread_self(), name);
   /* Best effort: a kernel without custom slices keeps its default. */
   (void)gild_thread_set_slice_us(p->slice_us);
   rc = ops->thread_start ? ops->thread_start(ops->ctx, w->index, &tstate) : 0;

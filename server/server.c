@@ -326,6 +326,12 @@ int gild_server_run(gild_server *s) {
   if (rc < 0)
     gild_log_error(s->log, GILD_LOG_DEBUG, "sched_slice_us: the kernel refused a %d us slice (%s); "
                    "keeping its default", s->cfg->sched_slice_us, strerror(-rc));
+  if (s->cfg->loop_nice != 0 && (rc = gild_thread_set_nice(s->cfg->loop_nice)) < 0)
+    gild_log_error(s->log, GILD_LOG_WARN,
+                   "loop_nice %d: %s; the event loop keeps its nice value. Give gild "
+                   "CAP_SYS_NICE (systemd: AmbientCapabilities=CAP_SYS_NICE) or raise RLIMIT_NICE "
+                   "(LimitNICE=), or set loop_nice to 0",
+                   s->cfg->loop_nice, strerror(-rc));
   uv_run(&s->loop, UV_RUN_DEFAULT);
   return 0;
 }

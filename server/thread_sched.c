@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -43,4 +44,11 @@ int gild_thread_set_slice_us(int us) {
   (void)us;
   return -ENOSYS;
 #endif
+}
+
+int gild_thread_set_nice(int nice) {
+  /* PRIO_PROCESS with a thread id: Linux applies it to that thread only. */
+  if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice) != 0)
+    return -errno;
+  return 0;
 }

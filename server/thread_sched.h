@@ -21,4 +21,12 @@
  * thread keeps the default, and the caller may log it at debug level). */
 int gild_thread_set_slice_us(int us);
 
+/* Sets the calling thread's nice value (Linux: per thread). The event loop
+ * asks for a negative one (loop_nice): with a larger weight than the
+ * workers it is eligible, and so preempts a CPU-bound worker, whenever it
+ * wakes, instead of waiting until the scheduler has paid back the time it
+ * ran in its last bursts (EEVDF's lag). Returns 0 or a negative errno
+ * (-EACCES/-EPERM without CAP_SYS_NICE or a large enough RLIMIT_NICE). */
+int gild_thread_set_nice(int nice);
+
 #endif

@@ -62,6 +62,7 @@ void gil_load_sample(gil_load *ld) {
 
 static void *sampler_main(void *arg) {
   gil_load *ld = arg;
+  (void)pthread_setname_np(pthread_self(), "gild-gil-load");
   gil_load_sample(ld);
   pthread_mutex_lock(&ld->mu);
   while (!ld->stopping) {

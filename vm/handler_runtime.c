@@ -109,6 +109,7 @@ static uint64_t watchdog_scan(runtime *rt) {
 
 static void *watchdog_main(void *arg) {
   runtime *rt = arg;
+  (void)pthread_setname_np(pthread_self(), "gild-watchdog");
   pthread_mutex_lock(&rt->wd_mu);
   while (!rt->stopping) {
     pthread_mutex_unlock(&rt->wd_mu);

@@ -33,6 +33,7 @@ static void test_defaults(void) {
   CHECK(c.retry_after_s == 1);
   CHECK(c.sched_slice_us == 100);
   CHECK(c.sched_cpu_slice_us == 3000);
+  CHECK(c.loop_nice == 0);
   CHECK_STR(c.access_log, "-");
   CHECK_STR(c.error_log, "-");
   CHECK(c.log_level == GILD_LOG_INFO);
@@ -111,6 +112,7 @@ static void test_example_file(void) {
   CHECK(c.handler_timeout_ms != d.handler_timeout_ms && c.retry_after_s != d.retry_after_s);
   CHECK(c.sched_slice_us != d.sched_slice_us);
   CHECK(c.sched_cpu_slice_us != d.sched_cpu_slice_us);
+  CHECK(c.loop_nice == -5);
   CHECK_STR(c.access_log, "/tmp/gild-access.log");
   CHECK_STR(c.error_log, "/tmp/gild-error.log");
   CHECK(c.log_level == GILD_LOG_DEBUG);
@@ -169,6 +171,7 @@ static void test_bad_files(void) {
   bad("top_array.json", "1:1: the configuration must be a JSON object {...}");
   bad("bad_slice.json",
       "2:3: key 'sched_slice_us': expected 0 (the kernel's default) or microseconds in 100..100000");
+  bad("bad_loop_nice.json", "2:3: key 'loop_nice': expected an integer in -20..19");
   bad("bad_cpu_slice.json",
       "3:3: key 'sched_cpu_slice_us': expected 0 (off) or microseconds in 100..100000");
 
