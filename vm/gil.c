@@ -33,10 +33,14 @@
  *
  * Policy "fifo". Waiters form a queue in arrival order and the GIL goes to
  * the head only: a thread arriving while anyone is queued queues too, even
- * if the GIL happens to be free at that instant. The head waits one
- * interval, then sets the drop request, exactly as above; the others wait
- * untimed on their own condition variable until they become head. The
- * queue itself is the forced switch: a dropper that wants the GIL back
+ * if the GIL happens to be free at that instant. The head sets the drop
+ * request once the holder has held the GIL for one interval since its take;
+ * every waiter waits on its own condition variable. A thread is not woken
+ * when it becomes head (on a busy core that cost two context switches per
+ * take while others queued): waiters wake by themselves within their limit
+ * and look, and a head times the holder from the holder's take, so it asks
+ * no later than before. A drop wakes the head. The queue itself is the
+ * forced switch: a dropper that wants the GIL back
  * queues behind the thread that asked, so it does not wait on
  * `switch_cond` first (that was one more sleep and wake-up per switch).
  *
@@ -621,46 +625,55 @@ static inline uint64_t preempt_after_ns(gil *g) {
   return atomic_load_explicit(&g->preempt_ns, RELAXED);
 }
 
-/* How long the head of the queue waits before it asks the holder to drop. */
+/* How long a holder may keep the GIL while t waits at the head of the
+ * queue: one interval, or for an io or voluntary thread under io-priority
+ * the preemption threshold. */
+static uint64_t head_limit_ns(gil *g, gil_thread *t) {
+  if (g->policy == GIL_POLICY_IO_PRIORITY && t->prio > GIL_PRIO_CPU) return preempt_after_ns(g);
+  return atomic_load(&g->interval_ns);
+}
+
+/* How much longer the head of the queue waits before it asks the holder to
+ * drop: until the holder has held the GIL for head_limit_ns, counted from
+ * its take, so a head that learns late that it is head (see
+ * take_slow_queued) asks on time. io-priority: at once against a holder of
+ * a lower class. */
 static uint64_t head_wait_ns(gil *g, gil_thread *t) {
-  if (g->policy != GIL_POLICY_IO_PRIORITY || t->prio == GIL_PRIO_CPU || !atomic_load(&g->locked))
-    return atomic_load(&g->interval_ns);
-  if (atomic_load(&g->holder_prio) < t->prio) return 0;
+  if (g->policy == GIL_POLICY_IO_PRIORITY && t->prio > GIL_PRIO_CPU &&
+      atomic_load(&g->holder_prio) < t->prio)
+    return 0;
   uint64_t since = atomic_load_explicit(&g->holder_since_ns, RELAXED);
-  uint64_t now = gil_now_ns(), p = preempt_after_ns(g);
+  uint64_t now = gil_now_ns(), limit = head_limit_ns(g, t);
   uint64_t held = now > since ? now - since : 0;
-  return held >= p ? 0 : p - held;
+  return held >= limit ? 0 : limit - held;
 }
 
 /* fifo and io-priority: only the head of the queue may take the GIL. */
+/* fifo and io-priority: only the head of the queue may take the GIL.
+ * Nobody wakes a thread when it becomes head (that was one more sleep and
+ * wake-up, and two context switches on a busy core, on every take while
+ * others queue): every waiter wakes by itself within its head limit, and
+ * a head counts the holder's time from the holder's take, not from its own
+ * wake-up, so it still asks for the drop one limit after that take. A
+ * drop wakes the head (wake_waiter). */
 static void take_slow_queued(gil *g, gil_thread *t) {
   pthread_mutex_lock(&g->mutex);
   enqueue(g, t);
   atomic_fetch_add(&g->nwaiting, 1);
   for (;;) {
     if (g->qhead == t && try_lock(g)) break;
-    if (g->qhead != t) {
-      pthread_cond_wait(&t->cond, &g->mutex);
-      continue;
-    }
-    uint64_t saved = atomic_load(&g->switch_number);
-    uint64_t wait = head_wait_ns(g, t);
-    if (wait == 0) {
-      /* io-priority: preempt the holder at its next check, then wait for
-       * its drop (bounded by an interval in case the request is met by
-       * another hand-over). */
+    uint64_t wait = head_limit_ns(g, t);
+    if (g->qhead == t && (wait = head_wait_ns(g, t)) == 0) {
+      /* Preempt the holder at its next check, then wait for its drop
+       * (bounded, in case the request is met by another hand-over). */
       request_drop(g, t);
       wait = atomic_load(&g->interval_ns);
     }
-    bool timed_out = cond_wait_ns(&t->cond, &g->mutex, wait);
-    if (timed_out && g->qhead == t && atomic_load(&g->locked) &&
-        atomic_load(&g->switch_number) == saved)
-      request_drop(g, t);
+    cond_wait_ns(&t->cond, &g->mutex, wait);
   }
   dequeue_head(g);
   atomic_fetch_sub(&g->nwaiting, 1);
-  /* The new head starts its own interval now. */
-  unlock_and_signal(g, g->qhead ? &g->qhead->cond : NULL);
+  pthread_mutex_unlock(&g->mutex);
 }
 
 /* io-priority's memory of how each label's works ended: an open-addressed
