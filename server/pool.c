@@ -198,6 +198,33 @@ static void pool_on_cpu_bound(void *arg, int yes) {
     (void)gild_thread_set_slice_us(yes ? p->cpu_slice_us : p->slice_us);
 }
 
+/* Serial runtime: whether queued requests are due a worker each now,
+ * because a running task other than `self`'s has run (since it started or
+ * last came back from blocking) for spread_ns, or the runtime reported it
+ * CPU-bound and so it will run long. If not, *left is how long until it
+ * would be. Atomics only: the loop and workers both ask. */
+static int pool_spread_due(gild_pool *p, const pool_worker *self, uint64_t *left) {
+  uint64_t now, oldest = 0, age;
+  int i, cpu = 0;
+  for (i = 0; i < p->threads; i++) {
+    uint64_t b = atomic_load_explicit(&p->workers[i].busy_since, memory_order_relaxed);
+    if (b == 0 || &p->workers[i] == self)
+      continue;
+    if (oldest == 0 || b < oldest)
+      oldest = b;
+    if (atomic_load_explicit(&p->workers[i].cpu_bound, memory_order_relaxed))
+      cpu = 1;
+  }
+  /* Nobody running (oldest 0) means the flush or a blocking worker woke
+   * one for the queue; the loop's timer is then only a backstop. */
+  now = uv_hrtime();
+  age = oldest != 0 && now > oldest ? now - oldest : 0;
+  if (oldest != 0 && (cpu || age >= p->spread_ns))
+    return 1;
+  *left = p->spread_ns - age;
+  return 0;
+}
+
 static void *pool_worker_main(void *arg) {
   pool_worker *w = arg;
   gild_pool *p = w->pool;
@@ -242,8 +269,14 @@ static void *pool_worker_main(void *arg) {
      * the queue was spread). Taking the next task would take the lock
      * straight back, again and again while requests keep coming, and that
      * worker would wait for a forced switch; so this one steps aside, and
-     * the other takes the queue over when its own task is done. */
-    int step_aside = turn_done && p->serial && p->running > 1;
+     * the other takes the queue over when its own task is done. Not when
+     * the queue is due to be spread (pool_spread_due): the other's task is
+     * long, and the loop, which found no idle worker for it a moment ago,
+     * would not look again (its timer is armed only while the spread is
+     * not yet due), so the queue would wait for that task to end. */
+    uint64_t left;
+    int step_aside = turn_done && p->serial && p->running > 1 &&
+                     !(p->q_head != NULL && pool_spread_due(p, w, &left));
     turn_done = 0;
     while (!p->stopping && (p->q_head == NULL || step_aside)) {
       step_aside = 0;
@@ -314,30 +347,17 @@ static void pool_flush(gild_pool *p) {
   p->batch_n = 0;
 }
 
+
 /* Serial runtime, loop thread: requests are queued behind a running task.
  * If a task has run (since it started or last came back from blocking) for
  * spread_ns, every queued request gets a worker of its own now, and the
  * lock's policy decides who runs; otherwise the timer looks again when
  * that would be due, in case the loop has nothing else to wake it. */
 static void pool_spread(gild_pool *p) {
-  uint64_t now, oldest = 0, age;
-  int i, cpu = 0;
+  uint64_t left;
   if (!p->serial || atomic_load_explicit(&p->q_n, memory_order_relaxed) == 0)
     return;
-  for (i = 0; i < p->threads; i++) {
-    uint64_t b = atomic_load_explicit(&p->workers[i].busy_since, memory_order_relaxed);
-    if (b != 0 && (oldest == 0 || b < oldest))
-      oldest = b;
-    if (b != 0 && atomic_load_explicit(&p->workers[i].cpu_bound, memory_order_relaxed))
-      cpu = 1;
-  }
-  /* Nobody running (oldest 0) means the flush or a blocking worker woke
-   * one for the queue; the timer below is then only a backstop. */
-  now = uv_hrtime();
-  age = oldest != 0 && now > oldest ? now - oldest : 0;
-  /* A running task the runtime already knows to be CPU-bound will run
-   * long: spread now rather than after spread_ns. */
-  if (oldest != 0 && (cpu || age >= p->spread_ns)) {
+  if (pool_spread_due(p, NULL, &left)) {
     int n = 0;
     pthread_mutex_lock(&p->mu);
     while (p->idle > 0 && (size_t)p->waking < atomic_load(&p->q_n))
@@ -348,7 +368,6 @@ static void pool_spread(gild_pool *p) {
     return;
   }
   if (!p->spread_armed && p->spread_fd >= 0) {
-    uint64_t left = p->spread_ns - age;
     struct itimerspec its = {.it_value = {.tv_sec = (time_t)(left / 1000000000u),
                                           .tv_nsec = (long)(left % 1000000000u)}};
     if (timerfd_settime(p->spread_fd, 0, &its, NULL) == 0)
