@@ -593,6 +593,18 @@ static inline int truth(TState *ts, Value v) {
     } \
   } while (0)
 
+/* Both instructions' operands: the local's slot, the int immediate, and a
+ * third word the caller reads as ip[-1] (the jump target, or what to
+ * return). Declares the local `a` and the verdict `t`. */
+#define FAST_INT_OPERANDS_TEST(t, a) \
+  arg = (int)INSN_ARG(w); \
+  int slot_ = (int)ip[0]; \
+  int64_t imm_ = (int32_t)ip[1]; \
+  Value a = locals[slot_]; \
+  ip += 3; \
+  int t; \
+  FAST_INT_TEST(t, a, imm_, slot_)
+
 /* Save the registers before anything that may run other frames or inspect
  * this one (calls, the eval breaker, errors). */
 #define SAVE() (f->ip = ip, f->sp = sp)
@@ -1530,13 +1542,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     RETURN_FROM_FRAME(res);
   }
   TARGET(RETURN_IF_FAST_INT) {
-    arg = (int)INSN_ARG(w);
-    int slot = (int)ip[0];
-    int64_t imm = (int32_t)ip[1];
-    Value a = locals[slot];
-    ip += 3;
-    int t;
-    FAST_INT_TEST(t, a, imm, slot);
+    FAST_INT_OPERANDS_TEST(t, a);
     if (!t) DISPATCH();
     Value res = ip[-1] == RETURN_THE_LOCAL ? a : consts[ip[-1]];
     v_incref(res);
@@ -1787,13 +1793,7 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
     DISPATCH();
   }
   TARGET(JUMP_IF_FAST_INT) {
-    arg = (int)INSN_ARG(w);
-    int slot = (int)ip[0];
-    int64_t imm = (int32_t)ip[1];
-    Value a = locals[slot];
-    ip += 3;
-    int t;
-    FAST_INT_TEST(t, a, imm, slot);
+    FAST_INT_OPERANDS_TEST(t, a);
     if (t) JUMP_TO(co->code + ip[-1]); /* the target is read only when taken */
     DISPATCH();
   }
