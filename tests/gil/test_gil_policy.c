@@ -99,6 +99,21 @@ static void *spin_holder(void *p) {
   return NULL;
 }
 
+/* Thread 0 holds the GIL. Thread `first` queues for it, then thread
+ * `second`; thread 0 drops it ("done"). Afterwards s->log says who was
+ * served in which order. */
+static void queue_two_then_drop(scenario *s, int first, int second) {
+  pthread_t tf, ts;
+  targ af = {s, first}, as = {s, second};
+  pthread_create(&tf, NULL, take_once, &af);
+  wait_for_waiters(s, 1);
+  pthread_create(&ts, NULL, take_once, &as);
+  wait_for_waiters(s, 2);
+  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
+  pthread_join(tf, NULL);
+  pthread_join(ts, NULL);
+}
+
 static bool holding_set(void *arg) { return atomic_load(&((scenario *)arg)->holding) != 0; }
 
 static scenario *scenario_new(gil_policy p, double interval) {
@@ -169,15 +184,7 @@ static void test_fifo_order(void) {
     scenario *s = scenario_new(GIL_POLICY_FIFO, 10.0);
     gil_take(s->g, &s->th[0]);
     log_take(s, 0);
-    pthread_t b, c;
-    targ tb = {s, 1}, tc = {s, 2};
-    pthread_create(&b, NULL, take_once, &tb);
-    wait_for_waiters(s, 1);
-    pthread_create(&c, NULL, take_once, &tc);
-    wait_for_waiters(s, 2);
-    gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
-    pthread_join(b, NULL);
-    pthread_join(c, NULL);
+    queue_two_then_drop(s, 1, 2);
     CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2, "round %d order %d %d", round,
           atomic_load(&s->log[1]), atomic_load(&s->log[2]));
     scenario_free(s);
@@ -216,15 +223,7 @@ static void test_io_priority_order(void) {
   gil_drop(s->g, &s->th[2], GIL_RELEASE_INTERVAL);
   gil_take(s->g, &s->th[0]); /* interactive holder: no preemption */
   log_take(s, 0);
-  pthread_t b, c;
-  targ tb = {s, 1}, tc = {s, 2};
-  pthread_create(&c, NULL, take_once, &tc);
-  wait_for_waiters(s, 1);
-  pthread_create(&b, NULL, take_once, &tb);
-  wait_for_waiters(s, 2);
-  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
-  pthread_join(b, NULL);
-  pthread_join(c, NULL);
+  queue_two_then_drop(s, 2, 1);
   CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2, "order %d %d",
         atomic_load(&s->log[1]), atomic_load(&s->log[2]));
   scenario_free(s);
@@ -273,26 +272,16 @@ static void test_io_priority_done_resets_class(void) {
     hold_long_then_drop(s, 1, why); /* thread 1: a long request that ran to its end (or yielded) */
     gil_take(s->g, &s->th[0]); /* the holder; a voluntary waiter may ask it to drop after 1 ms */
     log_take(s, 0);
-    pthread_t b, c;
-    targ tb = {s, 1}, tc = {s, 2};
     if (round == 0) {
-      pthread_create(&c, NULL, take_once, &tc); /* the CPU-bound thread arrives first */
-      wait_for_waiters(s, 1);
-      pthread_create(&b, NULL, take_once, &tb);
+      queue_two_then_drop(s, 2, 1); /* the CPU-bound thread arrives first */
     } else {
       /* thread 2 voluntary now (a short "done"), thread 1 CPU-bound after its long yield */
       gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
       gil_take(s->g, &s->th[2]);
       gil_drop(s->g, &s->th[2], GIL_RELEASE_DONE);
       gil_take(s->g, &s->th[0]);
-      pthread_create(&b, NULL, take_once, &tb); /* the CPU-bound thread arrives first */
-      wait_for_waiters(s, 1);
-      pthread_create(&c, NULL, take_once, &tc);
+      queue_two_then_drop(s, 1, 2); /* the CPU-bound thread arrives first */
     }
-    wait_for_waiters(s, 2);
-    gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
-    pthread_join(b, NULL);
-    pthread_join(c, NULL);
     int first = round == 0 ? 1 : 2, second = round == 0 ? 2 : 1;
     CHECK(atomic_load(&s->log[1]) == first && atomic_load(&s->log[2]) == second,
           "%s after a long hold: order %d %d, expected %d %d", round == 0 ? "done" : "yield",
@@ -321,15 +310,7 @@ static void test_io_priority_class_follows_label(void) {
   gil_thread_set_label(&s->th[2], cpu_label);
   gil_take(s->g, &s->th[0]);
   log_take(s, 0);
-  pthread_t b, c;
-  targ tb = {s, 1}, tc = {s, 2};
-  pthread_create(&c, NULL, take_once, &tc); /* the "cpu" request arrives first */
-  wait_for_waiters(s, 1);
-  pthread_create(&b, NULL, take_once, &tb);
-  wait_for_waiters(s, 2);
-  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
-  pthread_join(b, NULL);
-  pthread_join(c, NULL);
+  queue_two_then_drop(s, 2, 1); /* the "cpu" request arrives first */
   CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2,
         "the \"io\" request first: order %d %d", atomic_load(&s->log[1]), atomic_load(&s->log[2]));
   scenario_free(s);
@@ -337,20 +318,13 @@ static void test_io_priority_class_follows_label(void) {
   /* One long "io" request among short ones: "io" stays voluntary, so a
    * thread starting "io" work still goes before a CPU-bound waiter. */
   s = scenario_new(GIL_POLICY_IO_PRIORITY, 10.0);
-  tb.s = tc.s = s;
   gil_thread_set_label(&s->th[1], io_label);
   hold_long_then_drop(s, 1, GIL_RELEASE_DONE);
   gil_take(s->g, &s->th[2]); /* thread 2: CPU-bound, forced off */
   gil_drop(s->g, &s->th[2], GIL_RELEASE_INTERVAL);
   gil_take(s->g, &s->th[0]);
   log_take(s, 0);
-  pthread_create(&c, NULL, take_once, &tc);
-  wait_for_waiters(s, 1);
-  pthread_create(&b, NULL, take_once, &tb);
-  wait_for_waiters(s, 2);
-  gil_drop(s->g, &s->th[0], GIL_RELEASE_DONE);
-  pthread_join(b, NULL);
-  pthread_join(c, NULL);
+  queue_two_then_drop(s, 2, 1);
   CHECK(atomic_load(&s->log[1]) == 1 && atomic_load(&s->log[2]) == 2,
         "one long \"io\" request: order %d %d", atomic_load(&s->log[1]), atomic_load(&s->log[2]));
   scenario_free(s);

@@ -76,11 +76,7 @@ def case_short_requests_stay_on_one_worker():
         errors = []
         ts = [threading.Thread(target=keepalive_client, args=(s, "/hello", each, errors))
               for _ in range(clients)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join(120)
-        check(not any(t.is_alive() for t in ts), "clients did not finish in 120 s")
+        gt.run_threads(ts, 120, "clients")
         check(not errors, "errors: %s" % errors[:5])
         switches = metric(s, "gild_gil_switches_total") - before
         n = clients * each

@@ -273,11 +273,7 @@ def case_counter_exact():
                     errors.append(repr(e))
 
         ts = [threading.Thread(target=client) for _ in range(8)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join(120)
-        check(not any(t.is_alive() for t in ts), "counter clients still running after 120 s")
+        gt.run_threads(ts, 120, "counter clients")
         check(not errors, "counter clients failed: %s" % errors[:3])
         r = s.request("GET", "/counter/value")
         eq(r.body, b"200", "global counter after 8 threads x 25 requests")

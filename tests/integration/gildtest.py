@@ -601,6 +601,16 @@ def connect_refused(port, timeout=2.0):
 # (tests/handlers/t4.py): its Server-Timing header, and a /cpu size
 # --------------------------------------------------------------------------
 
+def run_threads(ts, timeout, who):
+    """Starts the threads, joins them with a deadline of `timeout` s each,
+    and fails if any is still running."""
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join(timeout)
+    check(not any(t.is_alive() for t in ts), "%s still running after %d s" % (who, timeout))
+
+
 def server_timing(r):
     """{'gil-wait': ms, 'gil': ms, 'io': ms} from a response's Server-Timing."""
     h = r.header("Server-Timing")

@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gildtest import (TCP_ESTABLISHED, Closed, Server, _tcp_table, args, check, eq,  # noqa: E402
-                      make_config, run_cases, wait_server_read)
+                      make_config, run_cases, run_threads, wait_server_read)
 
 BIN, SRC = args()
 WRITE_MS = 300
@@ -179,11 +179,7 @@ def test_concurrent_clients_no_crosstalk():
             errors.append("client %d: %s: %s" % (k, type(e).__name__, e))
 
     ts = [threading.Thread(target=client, args=(k,)) for k in range(16)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join(60)
-    check(not any(t.is_alive() for t in ts), "clients still running after 60 s")
+    run_threads(ts, 60, "clients")
     check(not errors, "; ".join(errors[:5]))
 
 
