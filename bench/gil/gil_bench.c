@@ -60,40 +60,24 @@ static double median_of(double *v, int n) {
 
 typedef double (*loop_fn)(int iters);
 
+/* One timed loop per clock, each reading it inline (a function pointer
+ * would add a call to what is measured): the sum keeps the reads alive. */
+#define CLOCK_LOOP(name, read)                       \
+  static double name(int iters) {                    \
+    uint64_t s = 0, t0 = bench_ns();                 \
+    for (int i = 0; i < iters; i++) s += (read);     \
+    uint64_t t1 = bench_ns();                        \
+    sink = s;                                        \
+    return (double)(t1 - t0) / iters;                \
+  }
+
 #if defined(__x86_64__)
-static double loop_rdtsc(int iters) {
-  uint64_t s = 0, t0 = bench_ns();
-  for (int i = 0; i < iters; i++) s += __rdtsc();
-  uint64_t t1 = bench_ns();
-  sink = s;
-  return (double)(t1 - t0) / iters;
-}
-
-static double loop_rdtscp(int iters) {
-  uint64_t s = 0, t0 = bench_ns();
-  unsigned aux;
-  for (int i = 0; i < iters; i++) s += __rdtscp(&aux);
-  uint64_t t1 = bench_ns();
-  sink = s;
-  return (double)(t1 - t0) / iters;
-}
+static unsigned rdtscp_aux;
+CLOCK_LOOP(loop_rdtsc, __rdtsc())
+CLOCK_LOOP(loop_rdtscp, __rdtscp(&rdtscp_aux))
 #endif
-
-static double loop_clock_gettime(int iters) {
-  uint64_t s = 0, t0 = bench_ns();
-  for (int i = 0; i < iters; i++) s += bench_ns();
-  uint64_t t1 = bench_ns();
-  sink = s;
-  return (double)(t1 - t0) / iters;
-}
-
-static double loop_gil_now(int iters) {
-  uint64_t s = 0, t0 = bench_ns();
-  for (int i = 0; i < iters; i++) s += gil_now_ns();
-  uint64_t t1 = bench_ns();
-  sink = s;
-  return (double)(t1 - t0) / iters;
-}
+CLOCK_LOOP(loop_clock_gettime, bench_ns())
+CLOCK_LOOP(loop_gil_now, gil_now_ns())
 
 /* ---- 2. uncontended ----------------------------------------------------------- */
 
