@@ -201,8 +201,8 @@ static void pool_on_cpu_bound(void *arg, int yes) {
 /* Serial runtime: whether queued requests are due a worker each now,
  * because a running task other than `self`'s has run (since it started or
  * last came back from blocking) for spread_ns, or the runtime reported it
- * CPU-bound and so it will run long. If not, *left is how long until it
- * would be. Atomics only: the loop and workers both ask. */
+ * CPU-bound and so it will run long. If not, *left (when not NULL) is how
+ * long until it would be. Atomics only: the loop and workers both ask. */
 static int pool_spread_due(gild_pool *p, const pool_worker *self, uint64_t *left) {
   uint64_t now, oldest = 0, age;
   int i, cpu = 0;
@@ -221,7 +221,8 @@ static int pool_spread_due(gild_pool *p, const pool_worker *self, uint64_t *left
   age = oldest != 0 && now > oldest ? now - oldest : 0;
   if (oldest != 0 && (cpu || age >= p->spread_ns))
     return 1;
-  *left = p->spread_ns - age;
+  if (left != NULL)
+    *left = p->spread_ns - age;
   return 0;
 }
 
@@ -274,9 +275,8 @@ static void *pool_worker_main(void *arg) {
      * long, and the loop, which found no idle worker for it a moment ago,
      * would not look again (its timer is armed only while the spread is
      * not yet due), so the queue would wait for that task to end. */
-    uint64_t left;
     int step_aside = turn_done && p->serial && p->running > 1 &&
-                     !(p->q_head != NULL && pool_spread_due(p, w, &left));
+                     !(p->q_head != NULL && pool_spread_due(p, w, NULL));
     turn_done = 0;
     while (!p->stopping && (p->q_head == NULL || step_aside)) {
       step_aside = 0;
@@ -346,7 +346,6 @@ static void pool_flush(gild_pool *p) {
   p->batch_head = p->batch_tail = NULL;
   p->batch_n = 0;
 }
-
 
 /* Serial runtime, loop thread: requests are queued behind a running task.
  * If a task has run (since it started or last came back from blocking) for

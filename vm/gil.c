@@ -662,8 +662,10 @@ static void take_slow_queued(gil *g, gil_thread *t) {
   atomic_fetch_add(&g->nwaiting, 1);
   for (;;) {
     if (g->qhead == t && try_lock(g)) break;
-    uint64_t wait = head_limit_ns(g, t);
-    if (g->qhead == t && (wait = head_wait_ns(g, t)) == 0) {
+    /* Not head yet: look again within the limit, as nobody will say. */
+    bool head = g->qhead == t;
+    uint64_t wait = head ? head_wait_ns(g, t) : head_limit_ns(g, t);
+    if (head && wait == 0) {
       /* Preempt the holder at its next check, then wait for its drop
        * (bounded, in case the request is met by another hand-over). */
       request_drop(g, t);
