@@ -1,0 +1,8 @@
+# check_native.py: a pure recursive function that never bails.
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)
+
+
+print(fib(20))
