@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "code.h"
+#include "native.h"
 #include "objimpl.h"
 
 const char *const opcode_names[OP__COUNT] = {
@@ -44,6 +45,7 @@ static void code_dealloc(Obj *o) {
   free(co->cell_param);
   free(co->exctab);
   free(co->gcache);
+  native_free(co);
   obj_xdecref(co->name);
   obj_xdecref(co->qualname);
   obj_xdecref(co->filename);
@@ -100,6 +102,11 @@ void code_disassemble(CodeObj *co, void *file) {
           ((StrObj *)co->filename)->data, co->firstline);
   fprintf(f, "  locals %d, cells %d, frees %d, args %d, kwonly %d, stack %d\n", co->nlocals,
           co->ncells, co->nfrees, co->argcount, co->kwonlycount, co->stacksize);
+  char why[160];
+  if (native_eligible(co, why, sizeof why))
+    fputs("  native: yes\n", f);
+  else
+    fprintf(f, "  native: no (%s)\n", why);
   int last_line = -1;
   for (int pc = 0; pc < co->ncode;) {
     uint32_t w = co->code[pc];

@@ -60,6 +60,10 @@ typedef struct CodeObj {
   int ngcache;
   Obj *name, *qualname, *filename; /* str */
   int firstline;
+  /* The native tier (native.h): NATIVE_UNKNOWN until the first call,
+   * then NATIVE_READY with its machine code, or NATIVE_NO. */
+  int native_state;
+  struct NativeCode *native;
 } CodeObj;
 
 typedef struct FunctionObj {

@@ -26,6 +26,7 @@
 #include "code.h"
 #include "gc.h"
 #include "methods.h"
+#include "native.h"
 #include "objimpl.h"
 #include "seqiter.h"
 #include "setobject.h"
@@ -1340,6 +1341,14 @@ static int run_frame(TState *ts, Frame *f, Value *result) {
         if (LIKELY(fn->fast_nargs == nargs && f->depth < ts->interp->recursion_limit &&
                    nl + fn->framesize < ts->stack_end)) {
           CodeObj *nco = fn->code;
+          /* Pure int code runs natively (native.c); 0 means: as usual. It
+           * may let the GIL go, so the frame's registers are saved first. */
+          if (UNLIKELY(nco->native_state >= NATIVE_UNKNOWN) && (SAVE(), native_call(ts, fn, nl, nargs, f->depth, &fast))) {
+            put_value(fnslot, T_INT, fast); /* ints only: no argument to release */
+            sp = fnslot + 1;
+            obj_decref(&fn->ob);
+            DISPATCH();
+          }
           f->ip = ip;
           f->sp = fnslot; /* the callee owns everything from fnslot up */
           if (UNLIKELY(nargs < fn->nlocals))

@@ -8,6 +8,7 @@
 
 #include "gc.h"
 #include "gc_state.h"
+#include "native.h"
 #include "objimpl.h"
 #include "vm.h"
 #include "vm_gil.h"
@@ -48,6 +49,7 @@ Interp *vm_interp_new(void) {
   Interp *in = calloc(1, sizeof(Interp));
   if (!in) return NULL;
   in->recursion_limit = 1000;
+  in->native_enabled = native_enabled_by_env();
   atomic_store(&in->switch_interval_s, 0.005);
   TState *ts = vm_tstate_new(in);
   if (!ts) {

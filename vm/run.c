@@ -87,12 +87,14 @@ static char *dir_of(const char *path) {
 /* `gild run`'s own options, before the script: the GIL's policy and
  * switch interval, --gil-stats (one JSON line of the GIL's counters on
  * stderr at exit, for tests and experiments) and --gil-trace FILE (the
- * GIL timeline of the whole run as Chrome trace-event JSON); --version
+ * GIL timeline of the whole run as Chrome trace-event JSON), --no-native
+ * (everything in the interpreter, as GILD_NATIVE=0 does); --version
  * prints the version and exits 0 (returned as 1). */
 typedef struct run_options {
   gil_policy policy;
   double interval;
   bool stats;
+  bool no_native;
   const char *trace_file;
 } run_options;
 
@@ -100,6 +102,7 @@ static int parse_run_options(int *argc, char ***argv, run_options *o) {
   o->policy = GIL_POLICY_CPYTHON;
   o->interval = 0.005;
   o->stats = false;
+  o->no_native = false;
   o->trace_file = NULL;
   while (*argc > 1 && strncmp((*argv)[1], "--", 2) == 0) {
     const char *a = (*argv)[1];
@@ -110,6 +113,8 @@ static int parse_run_options(int *argc, char ***argv, run_options *o) {
       return 1;
     } else if (strcmp(a, "--gil-stats") == 0) {
       o->stats = true;
+    } else if (strcmp(a, "--no-native") == 0) {
+      o->no_native = true;
     } else if (strcmp(a, "--gil-trace") == 0 && *argc > 2) {
       val = o->trace_file = (*argv)[2];
     } else if ((strcmp(a, "--gil-policy") == 0 || strcmp(a, "--switch-interval") == 0) && *argc > 2) {
@@ -152,6 +157,16 @@ static void print_gil_stats(Interp *in) {
           (unsigned long long)t.releases[GIL_RELEASE_IO], (unsigned long long)t.releases[GIL_RELEASE_INTERVAL],
           (unsigned long long)t.releases[GIL_RELEASE_DONE], (unsigned long long)t.releases[GIL_RELEASE_YIELD],
           t.wait_ns * 1e-9, t.held_ns * 1e-9, t.io_ns * 1e-9, t.hold_max_ns * 1e-9);
+}
+
+/* GILD_NATIVE_STATS=1: the native tier's counters on stderr at exit, for
+ * tests (did the tier run, did it bail out) and for curious users. */
+static void print_native_stats(Interp *in) {
+  const char *e = getenv("GILD_NATIVE_STATS");
+  if (!e || strcmp(e, "1") != 0) return;
+  fprintf(stderr, "gild: native: %llu entered, %llu done, %llu bailed\n",
+          (unsigned long long)atomic_load(&in->native_entered), (unsigned long long)atomic_load(&in->native_done),
+          (unsigned long long)atomic_load(&in->native_bailed));
 }
 
 /* --gil-trace: ends the recording and writes it. */
@@ -204,6 +219,7 @@ int gild_vm_main(int argc, char **argv) {
     return 1;
   }
   in->script_dir = strcmp(filename, "<string>") == 0 ? strdup(".") : dir_of(filename);
+  if (opts.no_native) in->native_enabled = false;
   TState *ts = in->boot_ts;
   /* The main thread holds the GIL while it runs; threading.Thread and
    * blocking calls take turns with it. */
@@ -270,6 +286,7 @@ int gild_vm_main(int argc, char **argv) {
      * would free objects they use. Leave holding the GIL, so they stay
      * frozen, as CPython does at finalisation. */
     if (opts.stats) print_gil_stats(in);
+    print_native_stats(in);
     fflush(stderr);
     _exit(status);
   }
@@ -277,6 +294,7 @@ int gild_vm_main(int argc, char **argv) {
   obj_decref(main);
   vm_gil_release(ts, GIL_RELEASE_DONE);
   if (opts.stats) print_gil_stats(in);
+  print_native_stats(in);
   if (opts.trace_file) write_gil_trace(in, opts.trace_file, filename);
   vm_gil_detach(ts);
   vm_interp_free(in);

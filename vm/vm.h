@@ -40,6 +40,10 @@ struct Interp {
   void *gc_state;                  /* gc.c */
   TState *boot_ts;    /* the thread state that built the interpreter; kept
                          for lazily built method tables (types.c) */
+  /* The native tier (native.c): on unless GILD_NATIVE=0 or --no-native;
+   * calls started natively, finished natively, and bailed out. */
+  bool native_enabled;
+  _Atomic uint64_t native_entered, native_done, native_bailed;
 };
 
 struct TState {
@@ -56,6 +60,9 @@ struct TState {
    * uses them to run another request while this thread waits. */
   const struct vm_block_hooks *block_hooks;
   struct gil_thread *gil_thread; /* this thread's GIL record and counters (vm_gil.c) */
+  /* native.c: after the native recursion budget ran out, no native entry
+   * from this call depth or deeper until back above it (0: none) */
+  int native_deep_from;
 };
 
 /* Lifecycle. vm_interp_new creates the builtins and native modules; it is
