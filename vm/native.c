@@ -19,10 +19,16 @@
  * native code "bails out": the whole call returns to the interpreter, which
  * runs it again from its first instruction and does what it always does
  * (raise OverflowError, RecursionError, drop the GIL, ...). Nobody can tell
- * the first attempt happened, except by the clock. While native code runs,
- * the world is frozen: it holds the GIL and never lets it go, and it bails
- * as soon as the breaker asks for anything, so the self-binding checked
- * once on entry holds for every recursive call.
+ * the first attempt happened, except by the clock.
+ *
+ * The GIL. Native code holds it and checks the eval breaker where the
+ * interpreter does (on entry to every call and on loop back-edges). A GIL
+ * drop request is served right there, as the interpreter serves it: native
+ * frames hold no objects, so other threads may run meanwhile. Anything else
+ * the breaker asks for (an async exception, a signal, a collection) bails.
+ * The self-binding every recursive call relies on is checked on entry and
+ * again after each time the GIL came back, since other threads may have
+ * rebound the name; between those points nothing else can change it.
  *
  * The code. A template compiler: each instruction becomes a few
  * instructions over a frame on the C stack (locals, then the value stack,
