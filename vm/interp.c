@@ -172,6 +172,15 @@ static Frame *push_call(TState *ts, FunctionObj *fn, Value *ret, Value *locals, 
 int vm_call(TState *ts, Value callable, const Value *args, int nargs, Obj *kwargs, Value *out) {
   if (v_is_type(callable, &FunctionType)) {
     FunctionObj *fn = (FunctionObj *)callable.as.o;
+    /* Pure int code runs natively from C too (a thread's target,
+     * sorted's key, a handler's helper): native.c; 0 means as usual. */
+    int64_t res;
+    if (fn->code->native_state >= NATIVE_UNKNOWN && fn->fast_nargs == nargs &&
+        !(kwargs && as_dict(v_obj(kwargs))->used) &&
+        native_call(ts, fn, args, nargs, vm_recursion_depth(ts), &res)) {
+      *out = v_int(res);
+      return 0;
+    }
     Value *base = stack_top(ts);
     if (base + 2 + nargs + frame_space(fn->code) >= ts->stack_end) return recursion_error(ts);
     base[0] = v_incref(callable);
