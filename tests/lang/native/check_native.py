@@ -254,17 +254,25 @@ def case_overflow(gild):
         ok(case + ": %d entered, %d done, %d bailed" % s)
 
 
-def case_float(gild):
-    case = "float/bool/str arguments fall back (native/stats_float.py)"
-    path = os.path.join(HERE, "stats_float.py")
+def stats_like_python3(case, gild, name):
+    """Runs native/NAME under gild (tier on, stats on) and python3: the outputs must agree.
+    The (entered, done, bailed) counts, or None after a failure was reported."""
+    path = os.path.join(HERE, name)
     r = gild_run(gild, path)
     ref = py_run(path)
     if (r.rc, r.out) != (ref.rc, ref.out):
         fail(case, "gild and python3 differ\n--- python3: " + ref.show() + "\n--- gild: " + r.show())
-        return
+        return None
     s = check_stats_line(case, r)
-    if s is None:
+    return (s, path, r) if s is not None else None
+
+
+def case_float(gild):
+    case = "float/bool/str arguments fall back (native/stats_float.py)"
+    got = stats_like_python3(case, gild, "stats_float.py")
+    if got is None:
         return
+    s, path, r = got
     if s[0] < 1:
         fail(case, "expected entered >= 1 (fib(20) and twice(21) are int calls); got "
                    "%d entered, %d done, %d bailed" % s)
@@ -275,15 +283,10 @@ def case_float(gild):
 
 def case_ineligible(gild):
     case = "stats: only ineligible functions, 0 entered (native/stats_ineligible.py)"
-    path = os.path.join(HERE, "stats_ineligible.py")
-    r = gild_run(gild, path)
-    ref = py_run(path)
-    if (r.rc, r.out) != (ref.rc, ref.out):
-        fail(case, "gild and python3 differ\n--- python3: " + ref.show() + "\n--- gild: " + r.show())
+    got = stats_like_python3(case, gild, "stats_ineligible.py")
+    if got is None:
         return
-    s = check_stats_line(case, r)
-    if s is None:
-        return
+    s = got[0]
     if s[0] != 0:
         fail(case, "expected 0 entered; got %d entered, %d done, %d bailed" % s)
         return
