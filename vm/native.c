@@ -418,6 +418,15 @@ static void emit_bytes(Emitter *e, const void *p, size_t n) {
   } while (0)
 
 static void emit_u32(Emitter *e, uint32_t v) { emit_bytes(e, &v, 4); }
+
+/* Points the rel32 at `at` (emitted earlier) to machine-code offset
+ * `target`. After a failed allocation nothing is written (the code is
+ * thrown away anyway). */
+static void patch_rel32(Emitter *e, size_t at, size_t target) {
+  if (e->oom || at + 4 > e->len) return;
+  int32_t rel = (int32_t)((int64_t)target - (int64_t)(at + 4));
+  memcpy(e->buf + at, &rel, 4);
+}
 static void emit_u64(Emitter *e, uint64_t v) { emit_bytes(e, &v, 8); }
 
 /* rbp offsets: local i, then value-stack slot k below the locals. */
@@ -500,6 +509,20 @@ static void check_breaker(Emitter *e) {
   bail_if(e, CC_NE);               /* 6 bytes */
 }
 
+/* A forward jump over code not emitted yet, taken unless cc holds (cc < 0:
+ * no jump); skip_end() patches it to land where the code then ends. */
+static size_t skip_unless(Emitter *e, int cc) {
+  if (cc < 0) return 0;
+  uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc_invert(cc))};
+  emit_bytes(e, b, 2);
+  size_t at = e->len;
+  emit_u32(e, 0);
+  return at;
+}
+static void skip_end(Emitter *e, size_t at) {
+  if (at) patch_rel32(e, at, e->len);
+}
+
 /* A jump to target_pc when condition cc holds (cc < 0: always). A
  * backward jump is a loop's back-edge and checks the breaker first, as
  * interp.c's JUMP_TO does. */
@@ -511,19 +534,10 @@ static void jump_when(Emitter *e, int pc, int cc, int target_pc) {
       jcc_pc(e, cc, target_pc);
     return;
   }
-  size_t skip = 0;
-  if (cc >= 0) {
-    uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc_invert(cc))};
-    emit_bytes(e, b, 2);
-    skip = e->len;
-    emit_u32(e, 0);
-  }
+  size_t skip = skip_unless(e, cc);
   check_breaker(e);
   jmp_pc(e, target_pc);
-  if (cc >= 0) {
-    int32_t rel = (int32_t)(e->len - (skip + 4));
-    memcpy(e->buf + skip, &rel, 4);
-  }
+  skip_end(e, skip);
 }
 
 /* rax = rax OP rcx for the int operators; overflow and the divisions
@@ -692,19 +706,10 @@ static void emit_insn(Emitter *e, CodeObj *co, int pc, int d) {
       break;
     }
     if (cc == -2) break; /* never returns */
-    size_t skip = 0;
-    if (cc >= 0) {
-      uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc_invert(cc))};
-      emit_bytes(e, b, 2);
-      skip = e->len;
-      emit_u32(e, 0);
-    }
+    size_t skip = skip_unless(e, cc);
     if (x[2] != RETURN_THE_LOCAL) load_imm(e, RAX, co->consts[x[2]].as.i);
     emit_return(e);
-    if (cc >= 0) {
-      int32_t rel = (int32_t)(e->len - (skip + 4));
-      memcpy(e->buf + skip, &rel, 4);
-    }
+    skip_end(e, skip);
     break;
   }
   case OP_JUMP_IF_FAST_CONST: {
@@ -778,8 +783,7 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
 
   /* the body: frame, budget, breaker, arguments */
   e.body_at = e.len;
-  int32_t rel = (int32_t)(e.body_at - (call_rel + 4));
-  memcpy(e.buf + call_rel, &rel, 4);
+  patch_rel32(&e, call_rel, e.body_at);
   int slots = co->nlocals + a->maxdepth;
   int32_t frame = (int32_t)((slots * 8 + 15) & ~15);
   EMIT(&e, 0x55, 0x48, 0x89, 0xe5); /* push rbp; mov rbp, rsp */
@@ -799,10 +803,7 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
     if (a->at[pc].seen) emit_insn(&e, co, pc, a->at[pc].depth);
     pc += 1 + opcode_extra_words[op];
   }
-  for (int i = 0; i < e.nfix; i++) {
-    int32_t r = (int32_t)((int64_t)e.pc_at[e.fix[i].target_pc] - (int64_t)(e.fix[i].at + 4));
-    memcpy(e.buf + e.fix[i].at, &r, 4);
-  }
+  for (int i = 0; i < e.nfix; i++) patch_rel32(&e, e.fix[i].at, e.pc_at[e.fix[i].target_pc]);
   free(e.pc_at);
   free(e.fix);
   if (e.oom) {
