@@ -710,7 +710,7 @@ static void rt_handle(void *ctx, void *tstate, const gild_request *req, gild_res
 
 static void rt_write_metrics(void *ctx, gild_buf *out) {
   runtime *rt = ctx;
-  runtime_metrics_write(rt->in ? rt->in->gil : NULL, rt->load, out);
+  runtime_metrics_write(rt->in ? rt->in->gil : NULL, rt->load, rt->in, out);
 }
 
 static int rt_trace_start(void *ctx) {

@@ -28,6 +28,7 @@
 
 #include "object.h"
 #include "gc.h"
+#include "vm.h"
 
 #define MAX_TRACKED_WORKERS 1024
 
@@ -130,7 +131,7 @@ static void write_load(gil_load *ld, gild_buf *b) {
     gild_buf_printf(b, "gild_gil_wait_ratio{window=\"%s\"} %.6f\n", gil_load_window_names[i], wait[i]);
 }
 
-void runtime_metrics_write(gil *g, gil_load *ld, gild_buf *b) {
+void runtime_metrics_write(gil *g, gil_load *ld, struct Interp *in, gild_buf *b) {
   if (g) {
     gil_totals t;
     gil_read_totals(g, &t);
@@ -181,4 +182,13 @@ void runtime_metrics_write(gil *g, gil_load *ld, gild_buf *b) {
   gild_buf_printf(b, "gild_vm_allocations_total %lld\n", (long long)vm_alloc_total());
   family(b, "gild_vm_gc_collections_total", "counter", "Runs of the VM's cycle collector.");
   gild_buf_printf(b, "gild_vm_gc_collections_total %lld\n", (long long)gc_collections());
+  if (in) {
+    family(b, "gild_vm_native_calls_total", "counter",
+           "Calls of pure int functions run as machine code (the native tier), by outcome: done "
+           "natively, or bailed out and re-run by the interpreter.");
+    gild_buf_printf(b, "gild_vm_native_calls_total{outcome=\"done\"} %llu\n",
+                    (unsigned long long)atomic_load_explicit(&in->native_done, memory_order_relaxed));
+    gild_buf_printf(b, "gild_vm_native_calls_total{outcome=\"bailed\"} %llu\n",
+                    (unsigned long long)atomic_load_explicit(&in->native_bailed, memory_order_relaxed));
+  }
 }

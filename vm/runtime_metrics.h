@@ -10,8 +10,10 @@
 #include "gil_load.h"
 #include "handler.h"
 
+struct Interp;
+
 /* Reads atomics only (and the GIL's registry lock for the thread list):
- * never takes the GIL, never waits for a worker. `ld` may be NULL. */
-void runtime_metrics_write(gil *g, gil_load *ld, gild_buf *out);
+ * never takes the GIL, never waits for a worker. `ld` and `in` may be NULL. */
+void runtime_metrics_write(gil *g, gil_load *ld, struct Interp *in, gild_buf *out);
 
 #endif

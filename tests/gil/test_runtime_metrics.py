@@ -138,6 +138,9 @@ def case_numbers(s):
     check(after[("gild_gil_waiting_threads", "")] == 0, "waiters on a quiet server")
     check(grew("gild_vm_allocations_total") > 0, "VM allocations did not grow")
     check(after[("gild_vm_objects_live", "")] > 0, "no live objects")
+    for outcome in ("done", "bailed"):
+        key = ("gild_vm_native_calls_total", '{outcome="%s"}' % outcome)
+        check(key in after and after[key] >= 0, "no %s%s series" % key)
     check(after[("gild_gil_hold_max_seconds", "")] > 0, "hold max")
 
     promtool = shutil.which("promtool")
