@@ -107,6 +107,7 @@ void code_disassemble(CodeObj *co, void *file) {
     fputs("  native: yes\n", f);
   else
     fprintf(f, "  native: no (%s)\n", why);
+  native_describe_loops(co, f);
   int last_line = -1;
   for (int pc = 0; pc < co->ncode;) {
     uint32_t w = co->code[pc];

@@ -64,6 +64,10 @@ typedef struct CodeObj {
    * then NATIVE_READY with its machine code, or NATIVE_NO. */
   int native_state;
   struct NativeCode *native;
+  /* Its while loops as native regions: NATIVE_UNKNOWN until the first
+   * back-edge, NATIVE_READY when at least one compiled, else NATIVE_NO. */
+  int native_loops_state;
+  struct NativeLoops *native_loops;
 } CodeObj;
 
 typedef struct FunctionObj {

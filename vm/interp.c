@@ -642,7 +642,19 @@ static inline int truth(TState *ts, Value v) {
     const uint32_t *to_ = (dest); \
     bool back_ = to_ < ip; \
     ip = to_; \
-    if (back_) CHECK_BREAKER(); \
+    if (back_) { \
+      CHECK_BREAKER(); \
+      NATIVE_LOOP(); \
+    } \
+  } while (0)
+/* At a back-edge: a while loop of int code runs natively (native.c) until
+ * it leaves the loop or meets what only the interpreter does. */
+#define NATIVE_LOOP() \
+  do { \
+    if (UNLIKELY(co->native_loops_state >= NATIVE_UNKNOWN)) { \
+      int rpc_ = native_loop_run(ts, co, locals, (int)(ip - co->code), &sp); \
+      if (rpc_ >= 0) ip = co->code + rpc_; \
+    } \
   } while (0)
 
 /* GCC's manual, on computed gotos: "you may get better run-time

@@ -86,6 +86,7 @@ enum { TY_INT = 1, TY_BOOL = 2, TY_SELF = 3 };
 
 typedef struct AState {
   bool seen, queued;
+  bool exit; /* loop regions: the interpreter takes over here (see analyze_region) */
   int8_t depth;
   uint8_t types[NATIVE_MAX_STACK];
   uint64_t assigned; /* locals surely bound here */
@@ -93,6 +94,12 @@ typedef struct AState {
 
 typedef struct Analysis {
   CodeObj *co;
+  /* A loop region [lo, hi] of any function instead of a whole function:
+   * jumps out of it, returns and instructions not compiled are exits. */
+  bool region;
+  int lo, hi;
+  uint64_t touched; /* locals the compiled instructions read or write */
+  int nflows;       /* calls of flow(), to tell an instruction's own refusal */
   AState *at; /* per instruction word; only instruction starts are used */
   int *work;
   int nwork;
@@ -124,8 +131,17 @@ static bool binop_native(int op) {
  * ones must agree on the stack and narrow the assigned locals. */
 static bool flow(Analysis *a, int from, int to, const AState *s) {
   CodeObj *co = a->co;
+  a->nflows++;
   if (to < 0 || to >= co->ncode) return refuse(a, from, "jump out of the code");
   AState *t = &a->at[to];
+  if (a->region && (to < a->lo || to > a->hi)) {
+    /* leaving the loop: the interpreter goes on at `to` with this stack */
+    if (t->seen && (t->depth != s->depth || memcmp(t->types, s->types, (size_t)s->depth) != 0))
+      return refuse(a, from, "the value stack differs where paths leave the loop");
+    *t = *s;
+    t->seen = t->exit = true;
+    return true;
+  }
   if (!t->seen) {
     *t = *s;
     t->seen = t->queued = true;
@@ -164,7 +180,24 @@ static bool pop(Analysis *a, int pc, AState *s, bool bool_ok) {
 static bool local_read(Analysis *a, int pc, const AState *s, uint32_t slot) {
   if (slot >= (uint32_t)a->co->nlocals) return refuse(a, pc, "not a plain local");
   if (!(s->assigned >> slot & 1)) return refuse(a, pc, "local may be unbound here");
+  a->touched |= (uint64_t)1 << slot;
   return true;
+}
+
+/* What a loop region compiles; any other instruction (and a return, a
+ * global, a call) is an exit to the interpreter at that instruction. */
+static bool region_compiles(int op) {
+  switch (op) {
+  case OP_NOP: case OP_POP_TOP: case OP_DUP_TOP: case OP_DUP_TOP_TWO: case OP_ROT_TWO:
+  case OP_ROT_THREE: case OP_ROT_FOUR: case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_FAST_FAST:
+  case OP_STORE_FAST: case OP_BINARY_OP: case OP_INPLACE_OP: case OP_UNARY_NEG: case OP_UNARY_POS:
+  case OP_UNARY_INVERT: case OP_UNARY_NOT: case OP_COMPARE_OP: case OP_JUMP: case OP_POP_JUMP_IF_FALSE:
+  case OP_POP_JUMP_IF_TRUE: case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
+  case OP_BINOP_FAST_INT: case OP_BINOP_FAST_CONST: case OP_INPLACE_FAST_INT: case OP_INPLACE_FAST_CONST:
+  case OP_JUMP_IF_FAST_INT: case OP_JUMP_IF_FAST_CONST: case OP_RETURN_IF_FAST_INT:
+    return true;
+  default: return false;
+  }
 }
 
 /* One instruction: checks it and flows its state to its successors. */
@@ -177,6 +210,10 @@ static bool analyze_insn(Analysis *a, int pc) {
   const uint32_t *x = &co->code[pc + 1];
   int next = pc + 1 + opcode_extra_words[op];
   AState s = a->at[pc];
+  if (a->region && (!region_compiles(op) || (op == OP_BINARY_OP || op == OP_INPLACE_OP ? !binop_native((int)arg) : false))) {
+    a->at[pc].exit = true; /* the interpreter runs it */
+    return true;
+  }
   switch (op) {
   case OP_NOP: break;
   case OP_POP_TOP:
@@ -220,6 +257,7 @@ static bool analyze_insn(Analysis *a, int pc) {
     if (arg >= (uint32_t)co->nlocals) return refuse(a, pc, "not a plain local");
     if (!pop(a, pc, &s, false)) return false;
     s.assigned |= (uint64_t)1 << arg;
+    a->touched |= (uint64_t)1 << arg;
     break;
   case OP_LOAD_GLOBAL: {
     Obj *name = co->names[arg];
@@ -276,7 +314,8 @@ static bool analyze_insn(Analysis *a, int pc) {
     break;
   case OP_RETURN_IF_FAST_INT:
     if (!local_read(a, pc, &s, x[0])) return false;
-    if (x[2] != RETURN_THE_LOCAL && !const_is_int(co, x[2])) return refuse(a, pc, "returns a non-int constant");
+    if (!a->region && x[2] != RETURN_THE_LOCAL && !const_is_int(co, x[2]))
+      return refuse(a, pc, "returns a non-int constant");
     break;
   case OP_RETURN_FAST: return local_read(a, pc, &s, arg);
   case OP_RETURN_CONST:
@@ -323,6 +362,43 @@ static bool analyze(Analysis *a, CodeObj *co) {
   return true;
 }
 
+/* A loop region: the instructions from a back-edge's target `lo` to the
+ * last word of the last back-edge to it, `hi`, entered at lo with an empty
+ * value stack (of its own) and every local an int (checked on entry for
+ * the locals it touches). */
+static bool analyze_region(Analysis *a, CodeObj *co, int lo, int hi) {
+  a->co = co;
+  a->region = true;
+  a->lo = lo;
+  a->hi = hi;
+  if (co->nlocals > NATIVE_MAX_LOCALS) return refuse(a, -1, "too many locals");
+  a->at = calloc((size_t)co->ncode, sizeof(AState));
+  a->work = malloc((size_t)co->ncode * sizeof(int));
+  if (!a->at || !a->work) return refuse(a, -1, "out of memory");
+  AState entry = {0};
+  entry.assigned = ~(uint64_t)0;
+  a->nwork = 0;
+  if (!flow(a, -1, lo, &entry)) return false;
+  while (a->nwork > 0) {
+    int pc = a->work[--a->nwork];
+    a->at[pc].queued = false;
+    int flows = a->nflows, maxdepth = a->maxdepth;
+    uint64_t touched = a->touched;
+    if (!analyze_insn(a, pc)) {
+      /* An instruction refused before it flowed anywhere (a str constant,
+       * a bool stored) is the interpreter's: an exit. A refusal where
+       * paths meet refuses the region. */
+      if (a->nflows != flows) return false;
+      a->at[pc].exit = true;
+      a->maxdepth = maxdepth;
+      a->touched = touched;
+    }
+  }
+  /* a loop whose first instruction already leaves it (a for loop's
+   * FOR_ITER) has nothing to run natively */
+  return a->at[lo].exit ? refuse(a, lo, "the loop starts with an instruction not compiled") : true;
+}
+
 static void analysis_free(Analysis *a) {
   free(a->at);
   free(a->work);
@@ -345,6 +421,8 @@ bool native_eligible(CodeObj *co, char *why, size_t whylen) {
 
 #if NATIVE_X86_64
 
+static struct NativeLoops *find_loops(CodeObj *co);
+
 /* ---- machine code ------------------------------------------------------------------ */
 
 /* The context a native run shares with its code; the offsets are baked
@@ -358,12 +436,13 @@ struct NativeCtx {
   const _Atomic uint32_t *eb_interp; /* 24 */
   const _Atomic uint32_t *eb_thread; /* 32 */
   int (*breaker)(NativeCtx *ctx);    /* 40: the eval breaker is set; 1: bail */
-  TState *ts;
-  FunctionObj *fn; /* the function entered (its self-binding is rechecked) */
+  TState *ts;                        /* 48 */
+  FunctionObj *fn;                   /* 56: the function entered (its self-binding is rechecked) */
+  int64_t *slots_top;                /* 64: a loop region's frame (its rbp) */
 };
 _Static_assert(offsetof(NativeCtx, budget) == 8 && offsetof(NativeCtx, result) == 16 &&
                    offsetof(NativeCtx, eb_interp) == 24 && offsetof(NativeCtx, eb_thread) == 32 &&
-                   offsetof(NativeCtx, breaker) == 40,
+                   offsetof(NativeCtx, breaker) == 40 && offsetof(NativeCtx, slots_top) == 64,
                "NativeCtx offsets are baked into the machine code");
 
 /* Why a run bailed out: the recursion budget is told apart, because the
@@ -377,9 +456,35 @@ typedef struct NativeCode {
   int64_t max_depth; /* activations the C stack allows */
 } NativeCode;
 
+/* A loop region's machine code: entry(ctx) runs it on the frame at
+ * ctx->slots_top and returns the instruction where the interpreter goes
+ * on; resume[] says what is on the value stack there. */
+typedef struct ResumePoint {
+  int pc;
+  int8_t depth;
+  uint8_t types[NATIVE_MAX_STACK];
+} ResumePoint;
+
+typedef struct NativeLoop {
+  int lo, hi;       /* the region: the back-edges' target, the end of the last back-edge */
+  void *mem;        /* NULL: not compiled */
+  size_t size;
+  int (*entry)(NativeCtx *ctx);
+  uint64_t touched; /* locals read or written: ints on entry, written back */
+  int nslots;
+  ResumePoint *resume;
+  int nresume;
+} NativeLoop;
+
+struct NativeLoops {
+  int n;
+  NativeLoop loop[];
+};
+
 typedef struct Fixup {
   size_t at; /* where the rel32 is */
   int target_pc;
+  bool stub; /* to the exit stub for target_pc (loop regions), not its code */
 } Fixup;
 
 typedef struct Emitter {
@@ -394,6 +499,10 @@ typedef struct Emitter {
   size_t unwind_at;     /* a callee bailed: just return */
   size_t body_at; /* the function's first instruction (recursive calls) */
   int nlocals;
+  /* loop regions: [lo, hi], and the instruction being emitted, where a
+   * bail-out hands over to the interpreter */
+  bool region;
+  int lo, hi, cur_pc;
 } Emitter;
 
 static void emit_bytes(Emitter *e, const void *p, size_t n) {
@@ -459,10 +568,31 @@ static void jcc_to(Emitter *e, int cc, size_t target) {
   emit_bytes(e, b, 2);
   rel32_to(e, target);
 }
-static void bail_if(Emitter *e, int cc) { jcc_to(e, cc, e->bail_at); }
+static void fixup(Emitter *e, int target_pc, bool stub);
+
+/* A jump (cc < 0) or conditional jump to the loop region's exit stub that
+ * hands over to the interpreter at pc. */
+static void stub_jump(Emitter *e, int cc, int pc) {
+  if (cc < 0) {
+    EMIT(e, 0xe9);
+  } else {
+    uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc)};
+    emit_bytes(e, b, 2);
+  }
+  fixup(e, pc, true);
+}
+
+/* Bail out when cc holds: a function returns up to the interpreter, which
+ * runs the call again; a loop region hands the current instruction over. */
+static void bail_if(Emitter *e, int cc) {
+  if (e->region)
+    stub_jump(e, cc, e->cur_pc);
+  else
+    jcc_to(e, cc, e->bail_at);
+}
 
 /* A jump to an instruction, patched once every instruction's offset is known. */
-static void fixup(Emitter *e, int target_pc) {
+static void fixup(Emitter *e, int target_pc, bool stub) {
   if (e->nfix == e->capfix) {
     int cap = e->capfix ? e->capfix * 2 : 64;
     Fixup *nf = realloc(e->fix, (size_t)cap * sizeof(Fixup));
@@ -473,17 +603,17 @@ static void fixup(Emitter *e, int target_pc) {
     e->fix = nf;
     e->capfix = cap;
   }
-  e->fix[e->nfix++] = (Fixup){e->len, target_pc};
+  e->fix[e->nfix++] = (Fixup){e->len, target_pc, stub};
   emit_u32(e, 0);
 }
 static void jcc_pc(Emitter *e, int cc, int target_pc) {
   uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc)};
   emit_bytes(e, b, 2);
-  fixup(e, target_pc);
+  fixup(e, target_pc, false);
 }
 static void jmp_pc(Emitter *e, int target_pc) {
   EMIT(e, 0xe9);
-  fixup(e, target_pc);
+  fixup(e, target_pc, false);
 }
 
 /* Condition codes (the low nibble of jcc/setcc). */
@@ -502,6 +632,10 @@ static int cc_of_cmp(int cmp) {
 static void check_breaker(Emitter *e) {
   EMIT(e, 0x41, 0x8b, 0x04, 0x24); /* mov eax, [r12] */
   EMIT(e, 0x41, 0x0b, 0x45, 0x00); /* or eax, [r13] */
+  if (e->region) { /* the interpreter serves it, at this back-edge */
+    stub_jump(e, CC_NE, e->cur_pc);
+    return;
+  }
   EMIT(e, 0x74, 0x0f);             /* jz over the next 15 bytes */
   EMIT(e, 0x4c, 0x89, 0xff);       /* mov rdi, r15 */
   EMIT(e, 0x41, 0xff, 0x57, 0x28); /* call [r15+40] */
@@ -527,6 +661,10 @@ static void skip_end(Emitter *e, size_t at) {
  * backward jump is a loop's back-edge and checks the breaker first, as
  * interp.c's JUMP_TO does. */
 static void jump_when(Emitter *e, int pc, int cc, int target_pc) {
+  if (e->region && (target_pc < e->lo || target_pc > e->hi)) {
+    stub_jump(e, cc, target_pc); /* out of the loop */
+    return;
+  }
   if (target_pc > pc) {
     if (cc < 0)
       jmp_pc(e, target_pc);
@@ -706,6 +844,10 @@ static void emit_insn(Emitter *e, CodeObj *co, int pc, int d) {
       break;
     }
     if (cc == -2) break; /* never returns */
+    if (e->region) { /* the interpreter returns */
+      stub_jump(e, cc, pc);
+      break;
+    }
     size_t skip = skip_unless(e, cc);
     if (x[2] != RETURN_THE_LOCAL) load_imm(e, RAX, co->consts[x[2]].as.i);
     emit_return(e);
@@ -761,6 +903,34 @@ static void emit_entry(Emitter *e) {
   EMIT(e, 0xe8);                   /* call body (patched: the body follows the bail code) */
 }
 
+/* Copies the finished code into its own pages, then makes them read and
+ * execute only. Frees the emitter's buffers either way. */
+static bool install(Emitter *e, void **mem_out, size_t *size_out) {
+  free(e->pc_at);
+  free(e->fix);
+  e->pc_at = NULL;
+  e->fix = NULL;
+  if (e->oom) {
+    free(e->buf);
+    return false;
+  }
+  size_t size = (e->len + 4095) & ~(size_t)4095;
+  void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) {
+    free(e->buf);
+    return false;
+  }
+  memcpy(mem, e->buf, e->len);
+  free(e->buf);
+  if (mprotect(mem, size, PROT_READ | PROT_EXEC) != 0) {
+    munmap(mem, size);
+    return false;
+  }
+  *mem_out = mem;
+  *size_out = size;
+  return true;
+}
+
 static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
   Emitter e = {0};
   e.nlocals = co->nlocals;
@@ -804,32 +974,184 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
     pc += 1 + opcode_extra_words[op];
   }
   for (int i = 0; i < e.nfix; i++) patch_rel32(&e, e.fix[i].at, e.pc_at[e.fix[i].target_pc]);
-  free(e.pc_at);
-  free(e.fix);
-  if (e.oom) {
-    free(e.buf);
-    return false;
-  }
-  size_t size = (e.len + 4095) & ~(size_t)4095;
-  void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mem == MAP_FAILED) {
-    free(e.buf);
-    return false;
-  }
-  memcpy(mem, e.buf, e.len);
-  free(e.buf);
-  if (mprotect(mem, size, PROT_READ | PROT_EXEC) != 0) {
-    munmap(mem, size);
-    return false;
-  }
-  out->mem = mem;
-  out->size = size;
+  if (!install(&e, &out->mem, &out->size)) return false;
   /* data pointer to function pointer: POSIX guarantees this works (dlsym) */
   void (*entry)(NativeCtx *, const int64_t *);
-  memcpy(&entry, &mem, sizeof entry);
+  memcpy(&entry, &out->mem, sizeof entry);
   out->entry = entry;
   out->max_depth = NATIVE_STACK_BYTES / (frame + 16);
   return true;
+}
+
+/* ---- loop regions: the while loops of any function ------------------------------- */
+
+/* The exit stubs of a loop region, one per instruction where the
+ * interpreter may take over: eax = that pc, then the epilogue. Fills
+ * l->resume with what the value stack holds at each. */
+static bool emit_stubs(Emitter *e, Analysis *a, size_t epilogue, NativeLoop *l) {
+  size_t *stub_at = calloc((size_t)a->co->ncode, sizeof(size_t));
+  l->resume = calloc((size_t)e->nfix + 1, sizeof(ResumePoint));
+  if (!stub_at || !l->resume) {
+    free(stub_at);
+    return false;
+  }
+  for (int i = 0; i < e->nfix; i++) {
+    int pc = e->fix[i].target_pc;
+    if (!e->fix[i].stub || stub_at[pc]) continue;
+    stub_at[pc] = e->len;
+    ResumePoint *r = &l->resume[l->nresume++];
+    r->pc = pc;
+    r->depth = a->at[pc].depth;
+    memcpy(r->types, a->at[pc].types, sizeof r->types);
+    EMIT(e, 0xb8); /* mov eax, pc */
+    emit_u32(e, (uint32_t)pc);
+    EMIT(e, 0xe9); /* jmp epilogue */
+    rel32_to(e, epilogue);
+  }
+  for (int i = 0; i < e->nfix; i++)
+    patch_rel32(e, e->fix[i].at, e->fix[i].stub ? stub_at[e->fix[i].target_pc] : e->pc_at[e->fix[i].target_pc]);
+  free(stub_at);
+  return true;
+}
+
+/* entry(ctx): saves the callee-saved registers, points rbp at the frame in
+ * ctx->slots_top, runs the loop from lo; every exit stub comes back to the
+ * epilogue with the pc to resume at in eax. No calls: the breaker and every
+ * bail-out hand over to the interpreter. */
+static bool compile_region(CodeObj *co, Analysis *a, NativeLoop *l) {
+  Emitter e = {0};
+  e.nlocals = co->nlocals;
+  e.region = true;
+  e.lo = a->lo;
+  e.hi = a->hi;
+  e.pc_at = calloc((size_t)co->ncode, sizeof(size_t));
+  if (!e.pc_at) return false;
+  EMIT(&e, 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57); /* push rbx rbp r12-r15 */
+  EMIT(&e, 0x49, 0x89, 0xff);       /* mov r15, rdi */
+  EMIT(&e, 0x4d, 0x8b, 0x67, 0x18); /* mov r12, [r15+24] */
+  EMIT(&e, 0x4d, 0x8b, 0x6f, 0x20); /* mov r13, [r15+32] */
+  EMIT(&e, 0x49, 0x8b, 0x6f, 0x40); /* mov rbp, [r15+64] */
+  jmp_pc(&e, a->lo);
+  size_t epilogue = e.len;
+  EMIT(&e, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3); /* pop r15-r12 rbp rbx; ret */
+  for (int pc = a->lo; pc <= a->hi;) {
+    int op = (int)INSN_OP(co->code[pc]);
+    e.pc_at[pc] = e.len;
+    e.cur_pc = pc;
+    if (a->at[pc].seen && a->at[pc].exit)
+      stub_jump(&e, -1, pc);
+    else if (a->at[pc].seen)
+      emit_insn(&e, co, pc, a->at[pc].depth);
+    pc += 1 + opcode_extra_words[op];
+  }
+  /* the last instruction falling through leaves the loop */
+  if (a->hi + 1 < co->ncode && a->at[a->hi + 1].seen) stub_jump(&e, -1, a->hi + 1);
+  bool stubs = emit_stubs(&e, a, epilogue, l);
+  if (!install(&e, &l->mem, &l->size) || !stubs) { /* install frees the buffers either way */
+    if (l->mem) munmap(l->mem, l->size);
+    free(l->resume);
+    l->resume = NULL;
+    l->nresume = 0;
+    l->mem = NULL;
+    return false;
+  }
+  int (*entry)(NativeCtx *);
+  memcpy(&entry, &l->mem, sizeof entry);
+  l->entry = entry;
+  l->touched = a->touched;
+  l->nslots = co->nlocals + a->maxdepth;
+  return true;
+}
+
+/* The loops of co: every backward jump's target heads a region that ends
+ * with the last back-edge to it. NULL when there are none. */
+static struct NativeLoops *find_loops(CodeObj *co) {
+  int n = 0;
+  struct NativeLoops *ls = NULL;
+  for (int pc = 0; pc < co->ncode;) {
+    uint32_t w = co->code[pc];
+    int op = (int)INSN_OP(w);
+    int end = pc + opcode_extra_words[op];
+    int target = -1;
+    if (op == OP_JUMP || op == OP_POP_JUMP_IF_FALSE || op == OP_POP_JUMP_IF_TRUE ||
+        op == OP_JUMP_IF_FALSE_OR_POP || op == OP_JUMP_IF_TRUE_OR_POP)
+      target = (int)INSN_ARG(w);
+    else if (op == OP_JUMP_IF_FAST_INT || op == OP_JUMP_IF_FAST_CONST)
+      target = (int)co->code[pc + 3];
+    pc = end + 1;
+    if (target < 0 || target > end) continue;
+    int i = 0;
+    while (i < n && ls->loop[i].lo != target) i++;
+    if (i == n) {
+      struct NativeLoops *nl = realloc(ls, sizeof *ls + (size_t)(n + 1) * sizeof(NativeLoop));
+      if (!nl) break;
+      ls = nl;
+      memset(&ls->loop[n], 0, sizeof(NativeLoop));
+      ls->loop[n].lo = target;
+      n++;
+    }
+    if (end > ls->loop[i].hi) ls->loop[i].hi = end;
+  }
+  if (ls) ls->n = n;
+  return ls;
+}
+
+/* At co's first back-edge: compiles each of its loops that can be. */
+static void loops_prepare(TState *ts, CodeObj *co) {
+  co->native_loops_state = NATIVE_NO;
+  if (!ts->interp->native_enabled) return;
+  struct NativeLoops *ls = find_loops(co);
+  if (!ls) return;
+  int n = ls->n;
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    Analysis a = {0};
+    if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi)) any |= compile_region(co, &a, &ls->loop[i]);
+    analysis_free(&a);
+  }
+  co->native_loops = ls;
+  if (any) co->native_loops_state = NATIVE_READY;
+}
+
+int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **spp) {
+  if (co->native_loops_state == NATIVE_UNKNOWN) loops_prepare(ts, co);
+  if (co->native_loops_state != NATIVE_READY) return -1;
+  NativeLoop *l = NULL;
+  for (int i = 0; i < co->native_loops->n; i++)
+    if (co->native_loops->loop[i].lo == header) {
+      l = &co->native_loops->loop[i];
+      break;
+    }
+  if (!l || !l->mem) return -1;
+  int64_t slots[NATIVE_MAX_LOCALS + NATIVE_MAX_STACK];
+  int64_t *top = slots + l->nslots;
+  for (uint64_t m = l->touched; m; m &= m - 1) {
+    int i = __builtin_ctzll(m);
+    if (locals[i].tag != T_INT) return -1;
+    top[-1 - i] = locals[i].as.i;
+  }
+  Interp *in = ts->interp;
+  NativeCtx ctx = {.eb_interp = &in->eval_breaker, .eb_thread = &ts->pending, .ts = ts, .slots_top = top};
+  int pc = l->entry(&ctx);
+  /* the touched locals were ints: overwriting them releases nothing */
+  for (uint64_t m = l->touched; m; m &= m - 1) {
+    int i = __builtin_ctzll(m);
+    locals[i] = v_int(top[-1 - i]);
+  }
+  const ResumePoint *r = l->resume, *end = r + l->nresume;
+  while (r < end && r->pc != pc) r++;
+  if (r == end) { /* every exit has its stub and resume point: cannot happen */
+    fprintf(stderr, "gild: native loop returned an unknown pc %d in %s\n", pc, ((StrObj *)co->name)->data);
+    abort();
+  }
+  Value *sp = *spp;
+  for (int k = 0; k < r->depth; k++) {
+    int64_t v = top[-1 - co->nlocals - k];
+    sp[k] = r->types[k] == TY_BOOL ? v_bool(v != 0) : v_int(v);
+  }
+  *spp = sp + r->depth;
+  atomic_fetch_add_explicit(&in->native_loop_runs, 1, memory_order_relaxed);
+  return pc;
 }
 
 /* The first call: analyse and compile, once per code object. */
@@ -925,11 +1247,42 @@ int native_call(TState *ts, FunctionObj *fn, const Value *args, int nargs, int d
 
 void native_free(CodeObj *co) {
   NativeCode *nc = co->native;
-  if (!nc) return;
-  munmap(nc->mem, nc->size);
-  free(nc);
+  if (nc) {
+    munmap(nc->mem, nc->size);
+    free(nc);
+  }
   co->native = NULL;
   co->native_state = NATIVE_NO;
+  struct NativeLoops *ls = co->native_loops;
+  if (ls) {
+    for (int i = 0; i < ls->n; i++) {
+      if (ls->loop[i].mem) munmap(ls->loop[i].mem, ls->loop[i].size);
+      free(ls->loop[i].resume);
+    }
+    free(ls);
+  }
+  co->native_loops = NULL;
+  co->native_loops_state = NATIVE_NO;
+}
+
+void native_describe_loops(CodeObj *co, void *file) {
+  FILE *f = file;
+  struct NativeLoops *ls = find_loops(co);
+  if (!ls) return;
+  fputs("  native loops:", f);
+  for (int i = 0; i < ls->n; i++) {
+    char why[160];
+    Analysis a = {0};
+    a.why = why;
+    a.whylen = sizeof why;
+    if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi))
+      fprintf(f, "%s %d-%d yes", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi);
+    else
+      fprintf(f, "%s %d-%d no (%s)", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi, why);
+    analysis_free(&a);
+  }
+  fputc('\n', f);
+  free(ls);
 }
 
 #else /* not x86-64 Linux: everything runs in the interpreter */
@@ -940,6 +1293,14 @@ int native_call(TState *ts, FunctionObj *fn, const Value *args, int nargs, int d
   return 0;
 }
 
+int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **spp) {
+  (void)ts, (void)locals, (void)header, (void)spp;
+  co->native_loops_state = NATIVE_NO;
+  return -1;
+}
+
 void native_free(CodeObj *co) { (void)co; }
+
+void native_describe_loops(CodeObj *co, void *file) { (void)co, (void)file; }
 
 #endif

@@ -24,9 +24,19 @@ enum {
  * nothing was changed and no exception is set. Needs the GIL. */
 int native_call(TState *ts, FunctionObj *fn, const Value *args, int nargs, int depth, int64_t *out);
 
+/* At a back-edge to `header` of co: runs the loop there natively if it is
+ * a compiled region and the locals it uses are ints. Returns the pc where
+ * the interpreter goes on, having written the locals back and pushed what
+ * the value stack holds there at *spp; -1: not run, nothing changed. */
+int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **spp);
+
 /* Whether co can be compiled; if not, why, in why[] ("CALL at 12: not a
  * call of the function itself"). For `gild dis`. */
 bool native_eligible(CodeObj *co, char *why, size_t whylen);
+
+/* `gild dis`: one line listing co's while loops as regions LO-HI and
+ * whether each runs natively (nothing when co has no loop). */
+void native_describe_loops(CodeObj *co, void *file);
 
 /* Frees co's machine code (code_dealloc). */
 void native_free(CodeObj *co);

@@ -164,9 +164,10 @@ static void print_gil_stats(Interp *in) {
 static void print_native_stats(Interp *in) {
   const char *e = getenv("GILD_NATIVE_STATS");
   if (!e || strcmp(e, "1") != 0) return;
-  fprintf(stderr, "gild: native: %llu entered, %llu done, %llu bailed\n",
+  fprintf(stderr, "gild: native: %llu entered, %llu done, %llu bailed, %llu loop runs\n",
           (unsigned long long)atomic_load(&in->native_entered), (unsigned long long)atomic_load(&in->native_done),
-          (unsigned long long)atomic_load(&in->native_bailed));
+          (unsigned long long)atomic_load(&in->native_bailed),
+          (unsigned long long)atomic_load(&in->native_loop_runs));
 }
 
 /* --gil-trace: ends the recording and writes it. */

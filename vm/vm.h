@@ -44,6 +44,7 @@ struct Interp {
    * calls started natively, finished natively, and bailed out. */
   bool native_enabled;
   _Atomic uint64_t native_entered, native_done, native_bailed;
+  _Atomic uint64_t native_loop_runs; /* entries into a loop region */
 };
 
 struct TState {

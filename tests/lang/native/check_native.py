@@ -7,7 +7,7 @@ Checks, each named in the output (`ok CASE` / `FAIL CASE: why`):
   * `gild dis`: every code object's header line ("  locals ..., stack N") is
     followed by `  native: yes` or `  native: no (<reason>)`; the pure int
     functions of dis_cases.py are `yes`, the others `no (...)` with a reason;
-  * GILD_NATIVE_STATS=1 prints `gild: native: E entered, D done, B bailed` on
+  * GILD_NATIVE_STATS=1 prints `gild: native: E entered, D done, B bailed, L loop runs` on
     stderr at exit, with E == D + B (every native call either finishes or bails);
     fib(20) runs natively without bailing; an int64 overflow bails and still
     raises OverflowError like the interpreter; a float/bool/str argument falls
@@ -29,7 +29,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 LANG = os.path.dirname(HERE)
 TIMEOUT = 60
-STATS_RE = re.compile(r"^gild: native: (\d+) entered, (\d+) done, (\d+) bailed$")
+STATS_RE = re.compile(r"^gild: native: (\d+) entered, (\d+) done, (\d+) bailed, \d+ loop runs$")
 HEADER_RE = re.compile(r"^Disassembly of <code object (.*?), file ")
 LOCALS_RE = re.compile(r"^  locals .*, stack \d+$")
 NATIVE_RE = re.compile(r"^  native: (yes|no \((.+)\))$")
