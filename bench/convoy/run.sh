@@ -20,6 +20,7 @@
 #
 # Usage: bench/convoy/run.sh [path/to/gild]      (default: build/gild, else build-*/gild)
 # Knobs: WRK_DURATION (5), WRK_WARMUP (1), SERVER_CPU (1), LOAD_CPU (0), CPU_N (100000),
+#        CONVOY_NATIVE (0: gild's native tier off, so /cpu's loop is interpreted; 1: on),
 #        POLICIES ("cpython fifo io-priority legacy"), PEERS (../shared/peers), NO_GUNICORN=1,
 #        GIL_ONLY_CPU_US (450: GIL hold per cpu request there, ~/cpu?n=100000 in gild),
 #        NO_GIL_ONLY=1, NO_SERVER=1 (only the GIL-alone table), GIL_SRC (vm/gil.c: another
@@ -33,6 +34,10 @@ WARM=${WRK_WARMUP:-1}
 SERVER_CPU=${SERVER_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 CPU_N=${CPU_N:-100000}
+# /cpu's countdown loop runs in the interpreter here (GILD_NATIVE=0), as a CPU-bound
+# Python handler does: the native tier would run it ~8x faster and hold the GIL that much
+# shorter, which changes the load, not the GIL's scheduling. CONVOY_NATIVE=1 keeps it on.
+CONVOY_NATIVE=$([ "${CONVOY_NATIVE:-0}" = 1 ] && echo 1 || echo 0)
 CONNS=4
 POLICIES=${POLICIES:-"cpython fifo io-priority legacy"}
 REPORT_LUA="$PEERS/lib/wrk_report.lua"
@@ -102,7 +107,8 @@ head -c 4096 /dev/urandom > "$PEERS_FILE"
 
 start_gild() {  # policy -> PORT, SERVER_PID
   local out="$RUN/gild-$1.out" i
-  ( exec setsid taskset -c "$SERVER_CPU" "$GILD" --config "$GILD_CFG" --listen 127.0.0.1:0 \
+  ( export GILD_NATIVE="$CONVOY_NATIVE"
+    exec setsid taskset -c "$SERVER_CPU" "$GILD" --config "$GILD_CFG" --listen 127.0.0.1:0 \
       --gil-policy "$1" > "$out" 2> "$RUN/gild-$1.err" < /dev/null ) &
   SERVER_PID=$!
   PORT=""
@@ -218,7 +224,7 @@ fi
 echo "## Convoy: /io?ms=1 alone and under /cpu load ($CONNS + $CONNS connections, ${DUR}s runs)"
 echo
 echo "Server pinned with \`taskset -c $SERVER_CPU\`, wrk with \`taskset -c $LOAD_CPU\` (one wrk per load, -t1 -c$CONNS)."
-echo "/cpu uses n=$CPU_N. gild: $GILD on config/gild.json's routes, 8 threads, access log off."
+echo "/cpu uses n=$CPU_N. gild: $GILD on config/gild.json's routes, 8 threads, access log off, native tier $([ "$CONVOY_NATIVE" = 1 ] && echo on || echo "off (GILD_NATIVE=0: /cpu's loop interpreted; CONVOY_NATIVE=1 turns it on)")."
 echo "Raw output: \`$RUN\`. Bench time: $(( $(date +%s) - T0 ))s."
 echo
 echo "| server | io alone req/s | io alone p50 ms | io alone p99 ms | io under cpu req/s | io under cpu p50 ms | io under cpu p99 ms | p99 under/alone | cpu alone req/s | cpu under io req/s | cpu change | errors | GIL switches (total) |"
