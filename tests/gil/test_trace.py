@@ -3,8 +3,10 @@
 
     test_trace.py GILD
 
-Runs countdown_2threads.py with a small count under `--gil-stats --gil-trace` and
-checks the JSON, not the timing:
+Runs countdown_2threads.py under `--gil-stats --gil-trace`, with a count sized so the
+countdown holds the GIL for about 0.15 s (dozens of switch intervals) whatever the
+build's speed (the native tier runs the loop many times faster than the interpreter,
+sanitizers many times slower), and checks the JSON, not the timing:
 
   * it parses, has traceEvents and displayTimeUnit, and names its tracks with "M"
     thread_name events: MainThread and at least two Thread-N tracks;
@@ -23,7 +25,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-COUNT = "16000000"  # about 0.15 s of GIL time here: dozens of switch intervals
+CALIBRATE_COUNT = 4000000
+WORK_S = 0.15  # of GIL time: dozens of switch intervals
+MAX_COUNT = 4000000000
 TIMEOUT = 300  # sanitizer builds run the countdown many times slower
 EPS_US = 0.001  # one nanosecond, the precision of ts and dur
 
@@ -48,12 +52,25 @@ def gil_stats(stderr):
     return None
 
 
+def calibrate(gild):
+    """The count that keeps the countdown on the GIL for about WORK_S seconds."""
+    p = subprocess.run([gild, "run", "--gil-stats", "countdown_1thread.py", str(CALIBRATE_COUNT)],
+                       cwd=HERE, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=TIMEOUT)
+    stats = gil_stats(p.stderr.decode()) or {}
+    held = stats.get("gil_held_s") or 0
+    if held <= 0:
+        return CALIBRATE_COUNT * 10
+    return int(min(MAX_COUNT, max(CALIBRATE_COUNT, CALIBRATE_COUNT * WORK_S / held)))
+
+
 def main():
     gild = sys.argv[1]
+    count = calibrate(gild)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "trace.json")
         p = subprocess.run([gild, "run", "--gil-stats", "--gil-trace", out,
-                            "countdown_2threads.py", COUNT],
+                            "countdown_2threads.py", str(count)],
                            cwd=HERE, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=TIMEOUT)
         stderr = p.stderr.decode()
