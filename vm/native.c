@@ -40,6 +40,22 @@
  * (each call site checks the flag), so the stack unwinds by ordinary
  * returns (no longjmp, nothing a shadow stack would object to).
  *
+ * Loop regions. The while loops of any function, pure or not, compile the
+ * same way, a region at a time: the instructions from a back-edge's target
+ * to the last back-edge to it. The interpreter enters one at a back-edge
+ * when the locals the region uses are ints; the locals are copied into a
+ * frame of int64s, and the code runs until it must hand over: a jump out of
+ * the loop, a return, an instruction it does not compile (a call, a str or
+ * float operation, a global), a bail-out (overflow, a division it does not
+ * do) or the eval breaker at a back-edge. Every such point is an exit stub
+ * that returns its instruction's pc; the locals are written back, the value
+ * stack the analysis knows for that pc is rebuilt (ints and comparison
+ * bools), and the interpreter runs that very instruction next. Unlike a
+ * whole function, a region has effects (its locals), so it never re-runs:
+ * it stops exactly where the interpreter must go on, before any effect of
+ * that instruction. The breaker is left to the interpreter, at the
+ * back-edge, which may enter the region again right after.
+ *
  * The code lives in its own mmap'd pages, written, then made read+execute
  * (never both writable and executable). It is built at a function's first
  * call, under the GIL, and freed with its code object.
@@ -77,7 +93,7 @@ bool native_enabled_by_env(void) {
   return !(e && (strcmp(e, "0") == 0 || strcmp(e, "off") == 0 || strcmp(e, "no") == 0));
 }
 
-/* ---- the analysis: is the function pure int code? ------------------------------ */
+/* ---- the analysis: is the function (or the loop) int code? ------------------------ */
 
 /* The static type of a value on the stack: an int, a bool (a comparison's
  * result, only for jumps and `not`), or the function itself (LOAD_GLOBAL of
