@@ -190,5 +190,9 @@ void runtime_metrics_write(gil *g, gil_load *ld, struct Interp *in, gild_buf *b)
                     (unsigned long long)atomic_load_explicit(&in->native_done, memory_order_relaxed));
     gild_buf_printf(b, "gild_vm_native_calls_total{outcome=\"bailed\"} %llu\n",
                     (unsigned long long)atomic_load_explicit(&in->native_bailed, memory_order_relaxed));
+    family(b, "gild_vm_native_loop_runs_total", "counter",
+           "Entries into while loops run as machine code (the native tier's loop regions).");
+    gild_buf_printf(b, "gild_vm_native_loop_runs_total %llu\n",
+                    (unsigned long long)atomic_load_explicit(&in->native_loop_runs, memory_order_relaxed));
   }
 }

@@ -141,6 +141,8 @@ def case_numbers(s):
     for outcome in ("done", "bailed"):
         key = ("gild_vm_native_calls_total", '{outcome="%s"}' % outcome)
         check(key in after and after[key] >= 0, "no %s%s series" % key)
+    # the workload's /cpu loops run natively
+    check(grew("gild_vm_native_loop_runs_total") > 0, "no native loop runs during /cpu")
     check(after[("gild_gil_hold_max_seconds", "")] > 0, "hold max")
 
     promtool = shutil.which("promtool")
