@@ -114,6 +114,7 @@ typedef struct Analysis {
    * jumps out of it, returns and instructions not compiled are exits. */
   bool region;
   int lo, hi;
+  uint64_t int_mask; /* the locals that were ints when the region was compiled */
   uint64_t touched; /* locals the compiled instructions read or write */
   int nflows;       /* calls of flow(), to tell an instruction's own refusal */
   AState *at; /* per instruction word; only instruction starts are used */
@@ -271,6 +272,7 @@ static bool analyze_insn(Analysis *a, int pc) {
     break;
   case OP_STORE_FAST:
     if (arg >= (uint32_t)co->nlocals) return refuse(a, pc, "not a plain local");
+    if (a->region && !(a->int_mask >> arg & 1)) return refuse(a, pc, "not an int local");
     if (!pop(a, pc, &s, false)) return false;
     s.assigned |= (uint64_t)1 << arg;
     a->touched |= (uint64_t)1 << arg;
@@ -380,9 +382,10 @@ static bool analyze(Analysis *a, CodeObj *co) {
 
 /* A loop region: the instructions from a back-edge's target `lo` to the
  * last word of the last back-edge to it, `hi`, entered at lo with an empty
- * value stack (of its own) and every local an int (checked on entry for
- * the locals it touches). */
-static bool analyze_region(Analysis *a, CodeObj *co, int lo, int hi) {
+ * value stack (of its own) and the locals in int_mask ints (those it
+ * touches are checked on every entry). Reading or storing any other local
+ * (a list, a str, unbound) is an exit. */
+static bool analyze_region(Analysis *a, CodeObj *co, int lo, int hi, uint64_t int_mask) {
   a->co = co;
   a->region = true;
   a->lo = lo;
@@ -391,8 +394,9 @@ static bool analyze_region(Analysis *a, CodeObj *co, int lo, int hi) {
   a->at = calloc((size_t)co->ncode, sizeof(AState));
   a->work = malloc((size_t)co->ncode * sizeof(int));
   if (!a->at || !a->work) return refuse(a, -1, "out of memory");
+  a->int_mask = int_mask;
   AState entry = {0};
-  entry.assigned = ~(uint64_t)0;
+  entry.assigned = int_mask;
   a->nwork = 0;
   if (!flow(a, -1, lo, &entry)) return false;
   while (a->nwork > 0) {
@@ -483,6 +487,7 @@ typedef struct ResumePoint {
 
 typedef struct NativeLoop {
   int lo, hi;       /* the region: the back-edges' target, the end of the last back-edge */
+  int state;        /* NATIVE_UNKNOWN until its first back-edge, then READY or NO */
   void *mem;        /* NULL: not compiled */
   size_t size;
   int (*entry)(NativeCtx *ctx);
@@ -1112,21 +1117,22 @@ static struct NativeLoops *find_loops(CodeObj *co) {
   return ls;
 }
 
-/* At co's first back-edge: compiles each of its loops that can be. */
+/* At co's first back-edge: finds its loops. Each is compiled at its own
+ * first back-edge, for the locals that are ints then. */
 static void loops_prepare(TState *ts, CodeObj *co) {
   co->native_loops_state = NATIVE_NO;
   if (!ts->interp->native_enabled) return;
-  struct NativeLoops *ls = find_loops(co);
-  if (!ls) return;
-  int n = ls->n;
-  bool any = false;
-  for (int i = 0; i < n; i++) {
-    Analysis a = {0};
-    if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi)) any |= compile_region(co, &a, &ls->loop[i]);
-    analysis_free(&a);
-  }
-  co->native_loops = ls;
-  if (any) co->native_loops_state = NATIVE_READY;
+  co->native_loops = find_loops(co);
+  if (co->native_loops) co->native_loops_state = NATIVE_READY;
+}
+
+static void loop_compile(CodeObj *co, NativeLoop *l, const Value *locals) {
+  uint64_t ints = 0;
+  for (int i = 0; i < co->nlocals && i < NATIVE_MAX_LOCALS; i++)
+    if (locals[i].tag == T_INT) ints |= (uint64_t)1 << i;
+  Analysis a = {0};
+  l->state = analyze_region(&a, co, l->lo, l->hi, ints) && compile_region(co, &a, l) ? NATIVE_READY : NATIVE_NO;
+  analysis_free(&a);
 }
 
 int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **spp) {
@@ -1138,7 +1144,9 @@ int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **
       l = &co->native_loops->loop[i];
       break;
     }
-  if (!l || !l->mem) return -1;
+  if (!l) return -1;
+  if (l->state == NATIVE_UNKNOWN) loop_compile(co, l, locals);
+  if (l->state != NATIVE_READY) return -1;
   int64_t slots[NATIVE_MAX_LOCALS + NATIVE_MAX_STACK];
   int64_t *top = slots + l->nslots;
   for (uint64_t m = l->touched; m; m &= m - 1) {
@@ -1291,7 +1299,7 @@ void native_describe_loops(CodeObj *co, void *file) {
     Analysis a = {0};
     a.why = why;
     a.whylen = sizeof why;
-    if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi))
+    if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi, ~(uint64_t)0))
       fprintf(f, "%s %d-%d yes", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi);
     else
       fprintf(f, "%s %d-%d no (%s)", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi, why);
