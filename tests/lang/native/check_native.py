@@ -18,7 +18,15 @@ Checks, each named in the output (`ok CASE` / `FAIL CASE: why`):
   * an uncaught OverflowError raised inside native-eligible code gives the same
     stdout, stderr (the whole traceback) and exit status with and without the tier;
   * deep recursion (up to gild's own limits, in a thread) gives the same output
-    with and without the tier.
+    with and without the tier;
+  * loop regions (the while loops of any function): `gild dis` prints
+    `  native loops: LO-HI yes|no (<reason>), ...` after the `  native:` line of
+    a code object with loops, and no such line for one without; a while loop
+    mixing int code with side exits is `yes`, a for loop `no (...)`
+    (native/loop_dis_cases.py); a mixed loop runs as a region (`L loop runs` >= 1
+    in the stats line) with python3's and --no-native's output
+    (native/loop_stats_mixed.py); float loop locals: any L, the same output
+    (native/loop_stats_float.py).
 Nothing here depends on timing. Exit status 0 = all passed, 1 = a failure.
 """
 import os
@@ -33,6 +41,10 @@ STATS_RE = re.compile(r"^gild: native: (\d+) entered, (\d+) done, (\d+) bailed, 
 HEADER_RE = re.compile(r"^Disassembly of <code object (.*?), file ")
 LOCALS_RE = re.compile(r"^  locals .*, stack \d+$")
 NATIVE_RE = re.compile(r"^  native: (yes|no \((.+)\))$")
+LOOP_RUNS_RE = re.compile(r"^gild: native: \d+ entered, \d+ done, \d+ bailed, (\d+) loop runs$")
+LOOPS_LINE_RE = re.compile(r"^  native loops: (.*)$")
+# one region of a `native loops:` line; a reason may itself hold ", " and parentheses
+LOOP_ENTRY_RE = re.compile(r"(\d+)-(\d+) (yes|no \((.+?)\))(?:, (?=\d+-\d+ )|$)")
 
 DIS_YES = ["fib", "countdown", "gcd", "bits", "flow"]
 DIS_NO = ["calls_print", "uses_float", "for_loop", "calls_other", "returns_bool",
@@ -79,6 +91,11 @@ class Result:
         if len(found) > 1:
             return "many"
         return tuple(int(x) for x in found[0].groups())
+
+    def loop_runs(self):
+        """L from the stats line, None if there is no (single) stats line."""
+        found = [m for m in (LOOP_RUNS_RE.match(l) for l in self.err.split("\n")) if m]
+        return int(found[0].group(1)) if len(found) == 1 else None
 
     def err_without_stats(self):
         return "\n".join(l for l in self.err.split("\n") if not STATS_RE.match(l))
@@ -343,6 +360,118 @@ def case_lang_tests(gild):
         ok(case + " (%d entered, %d done, %d bailed)" % s)
 
 
+def parse_loops(text):
+    """The regions of a `native loops:` line's text: [(lo, hi, 'yes' or 'no (...)')],
+    None when it does not parse as a whole."""
+    out = []
+    pos = 0
+    while pos < len(text):
+        m = LOOP_ENTRY_RE.match(text, pos)
+        if not m:
+            return None
+        lo, hi = int(m.group(1)), int(m.group(2))
+        if lo > hi:
+            return None
+        out.append((lo, hi, m.group(3)))
+        pos = m.end()
+    return out or None
+
+
+def dis_blocks(out):
+    """{code object name: the lines of its header block up to its first instruction}."""
+    lines = out.split("\n")
+    blocks = {}
+    for i, line in enumerate(lines):
+        m = HEADER_RE.match(line)
+        if m:
+            blocks[m.group(1)] = lines[i + 1:i + 4]
+    return blocks
+
+
+# name -> what its `native loops:` line must say: a list of verdicts, in order of
+# the regions' lo ("yes" or "no"), or None: no such line at all
+LOOP_DIS = {
+    "mixed_loop": ["yes"],       # a global list's append and a print: side exits
+    "str_local_loop": ["yes"],   # compiled; its str local refuses entry at run time
+    "for_loop": ["no"],          # FOR_ITER heads the loop
+    "while_in_for": ["no", "yes"],
+    "no_loop": None,
+}
+
+
+def case_loop_dis(gild):
+    case = "dis: native loops lines (native/loop_dis_cases.py)"
+    path = os.path.join(HERE, "loop_dis_cases.py")
+    r = run([gild, "dis", "loop_dis_cases.py"], HERE)
+    if r.rc != 0:
+        fail(case, "gild dis failed\n" + r.show())
+        return
+    blocks = dis_blocks(r.out)
+    problems = []
+    got = {}
+    for name, want in LOOP_DIS.items():
+        b = blocks.get(name)
+        if b is None:
+            problems.append("%s: no code object of that name in the dis output" % name)
+            continue
+        if len(b) < 2 or not LOCALS_RE.match(b[0]) or not NATIVE_RE.match(b[1]):
+            problems.append("%s: header block is not 'locals ...' then 'native: ...': %r" % (name, b))
+            continue
+        lm = LOOPS_LINE_RE.match(b[2]) if len(b) > 2 else None
+        if want is None:
+            if lm:
+                problems.append("%s has no loop but dis prints %r" % (name, b[2]))
+            continue
+        if not lm:
+            problems.append("%s: expected a '  native loops: ...' line after %r, got %r"
+                            % (name, b[1], b[2] if len(b) > 2 else None))
+            continue
+        regions = parse_loops(lm.group(1))
+        if regions is None:
+            problems.append("%s: cannot parse %r as 'LO-HI yes|no (reason), ...'" % (name, b[2]))
+            continue
+        verdicts = [v.split(" ")[0] for _, _, v in sorted(regions)]
+        got[name] = lm.group(1)
+        if verdicts != want:
+            problems.append("%s: expected regions %s (by lo), got %r" % (name, want, lm.group(1)))
+        for lo, hi, v in regions:
+            if v.startswith("no") and v == "no ()":
+                problems.append("%s: region %d-%d is 'no' without a reason" % (name, lo, hi))
+    for name, b in blocks.items():
+        # every loops line anywhere in the file parses
+        if len(b) > 2 and LOOPS_LINE_RE.match(b[2]) and parse_loops(LOOPS_LINE_RE.match(b[2]).group(1)) is None:
+            problems.append("%s: cannot parse %r" % (name, b[2]))
+    if problems:
+        fail(case, "\n  ".join([""] + problems))
+    else:
+        ok(case + ": " + "; ".join("%s: %s" % (n, got[n]) for n in LOOP_DIS if n in got))
+    on = gild_run(gild, path)
+    ref = py_run(path)
+    if (on.rc, on.out) != (ref.rc, ref.out):
+        fail("loop_dis_cases.py run", "gild and python3 differ\n--- python3: " + ref.show()
+             + "\n--- gild: " + on.show())
+    elif check_stats_line("loop_dis_cases.py run", on) and check_off("loop_dis_cases.py run", gild, path, on):
+        ok("loop_dis_cases.py run (= python3, = tier off)")
+
+
+def case_loop_stats(gild, name, min_runs, what):
+    case = "loop regions: %s (native/%s)" % (what, name)
+    got = stats_like_python3(case, gild, name)
+    if got is None:
+        return
+    s, path, r = got
+    runs = r.loop_runs()
+    if runs is None:
+        fail(case, "no 'L loop runs' in the stats line\n" + r.show())
+        return
+    if runs < min_runs:
+        fail(case, "expected at least %d loop run(s); got %d (%d entered, %d done, %d bailed)"
+             % ((min_runs, runs) + s))
+        return
+    if check_off(case, gild, path, r):
+        ok(case + ": %d loop runs" % runs)
+
+
 def main(argv):
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
@@ -355,6 +484,9 @@ def main(argv):
     case_ineligible(gild)
     case_uncaught(gild)
     case_deep(gild)
+    case_loop_dis(gild)
+    case_loop_stats(gild, "loop_stats_mixed.py", 1, "a mixed while loop runs natively")
+    case_loop_stats(gild, "loop_stats_float.py", 0, "float loop locals fall back")
     case_lang_tests(gild)
     if failures:
         print("%d check(s) failed: %s" % (len(failures), "; ".join(failures)))
