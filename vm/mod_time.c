@@ -20,13 +20,19 @@ static int64_t clock_ns(clockid_t id) {
   return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-/* The blocking call: nanosleep, resumed after signals for the remainder. */
-static void sleep_blocking(double secs) {
+/* The blocking call: nanosleep, resumed after signals for the remainder,
+ * unless the signal left this thread an async exception (Ctrl-C under
+ * `gild run`): then the sleep ends early, as CPython's does. Reads only the
+ * thread's atomic flags, no VM object. */
+static void sleep_blocking(TState *ts, double secs) {
   struct timespec req, rem;
   req.tv_sec = (time_t)secs;
   req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
   if (req.tv_nsec >= 1000000000) req.tv_nsec = 999999999;
-  while (nanosleep(&req, &rem) != 0 && errno == EINTR) req = rem;
+  while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
+    if (atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC) return;
+    req = rem;
+  }
 }
 
 static int clock_value(TState *ts, const char *qualname, int nargs, Obj *kwargs, clockid_t id,
@@ -74,8 +80,12 @@ static int time_sleep(TState *ts, Value self, const Value *args, int nargs, Obj 
   } else {
     /* secs is a C double: nothing of the VM is touched while we sleep. */
     vm_blocking_begin(ts);
-    sleep_blocking(secs);
+    sleep_blocking(ts, secs);
     vm_blocking_end(ts);
+    /* KeyboardInterrupt is raised by the sleep itself, as in CPython */
+    if ((atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC) &&
+        vm_handle_eval_breaker(ts) < 0)
+      return -1;
   }
   *out = v_none();
   return 0;

@@ -159,6 +159,38 @@ static void print_gil_stats(Interp *in) {
           t.wait_ns * 1e-9, t.held_ns * 1e-9, t.io_ns * 1e-9, t.hold_max_ns * 1e-9);
 }
 
+/* Ctrl-C: as in CPython, KeyboardInterrupt in the main thread at its next
+ * eval-breaker check (or out of a time.sleep it interrupts). The handler
+ * only sets the main thread's atomic flag (async-signal-safe); the one
+ * static below is what a signal handler can reach. */
+static TState *sigint_main_ts;
+
+static void on_sigint(int sig) {
+  (void)sig;
+  TState *ts = sigint_main_ts;
+  if (ts) atomic_fetch_or_explicit(&ts->pending, EB_ASYNC_EXC, memory_order_relaxed);
+}
+
+static void sigint_install(TState *main_ts) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART; /* system calls resume; nanosleep still ends with EINTR */
+  /* a shell starting us in the background ignores SIGINT for us: keep that, as CPython does */
+  struct sigaction old;
+  if (sigaction(SIGINT, NULL, &old) == 0 && old.sa_handler == SIG_IGN) return;
+  sigint_main_ts = main_ts;
+  sigaction(SIGINT, &sa, NULL);
+}
+
+/* Before the main thread's state goes away. */
+static void sigint_uninstall(void) {
+  if (!sigint_main_ts) return;
+  signal(SIGINT, SIG_DFL);
+  sigint_main_ts = NULL;
+}
+
 /* GILD_NATIVE_STATS=1: the native tier's counters on stderr at exit, for
  * tests (did the tier run, did it bail out) and for curious users. */
 static void print_native_stats(Interp *in) {
@@ -257,6 +289,7 @@ int gild_vm_main(int argc, char **argv) {
     vm_interp_free(in);
     return co ? 0 : 1;
   }
+  sigint_install(ts);
   Obj *main = module_new(ts, "__main__");
   ModuleObj *mo = (ModuleObj *)main;
   dict_set_str(ts, mo->dict, "__file__", v_obj(str_intern(filename)));
@@ -291,6 +324,7 @@ int gild_vm_main(int argc, char **argv) {
     fflush(stderr);
     _exit(status);
   }
+  sigint_uninstall();
   obj_decref(&co->ob);
   obj_decref(main);
   vm_gil_release(ts, GIL_RELEASE_DONE);
