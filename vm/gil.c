@@ -921,9 +921,33 @@ bool gil_yield_if_requested(gil *g, gil_thread *t) {
 
 /* ---- fork --------------------------------------------------------------------------- */
 
+/* The GIL's locks, taken in the one order their users nest them in
+ * (trace_mutex before reg_mutex; the others alone), and no signal left in
+ * flight: the fork copies them in a quiet state, and everything any other
+ * thread did with them happens before the fork (so the child's re-creation
+ * races with nothing, which ThreadSanitizer can see too). */
+void gil_before_fork(gil *g) {
+  pthread_mutex_lock(&g->trace_mutex);
+  pthread_mutex_lock(&g->reg_mutex);
+  pthread_mutex_lock(&g->mutex);
+  pthread_mutex_lock(&g->switch_mutex);
+  while (atomic_load(&g->signalling) > 0) sched_yield();
+}
+
+static void gil_fork_unlock(gil *g) {
+  pthread_mutex_unlock(&g->switch_mutex);
+  pthread_mutex_unlock(&g->mutex);
+  pthread_mutex_unlock(&g->reg_mutex);
+  pthread_mutex_unlock(&g->trace_mutex);
+}
+
+void gil_after_fork_parent(gil *g) { gil_fork_unlock(g); }
+
 void gil_after_fork_child(gil *g, gil_thread *self) {
-  /* Only this thread exists now; every lock may have been held by a thread
-   * that is gone, so re-create them rather than unlock them. */
+  /* Only this thread exists now, holding the locks gil_before_fork took;
+   * the threads that waited on the condition variables are gone, so
+   * re-create everything. */
+  gil_fork_unlock(g);
   gil_init_locks(g);
   /* A trace belongs to the process that started it. */
   atomic_store(&g->tracing, 0);

@@ -139,11 +139,14 @@ bool gil_drop_requested(const gil *g);
 /* The holder, or NULL; for assertions. */
 gil_thread *gil_holder(const gil *g);
 
-/* In the child after fork(2), called by the only thread there (which held
- * the GIL when it forked): forgets the threads that did not come along,
- * their waits and queue, and re-creates the mutexes and condition
- * variables. The counters start again from zero, so a child's figures are
- * its own. */
+/* Around fork(2) by a thread holding the GIL: gil_before_fork takes the
+ * GIL's locks; the parent then calls gil_after_fork_parent (releases them),
+ * the child gil_after_fork_child, called by the only thread there: it
+ * forgets the threads that did not come along, their waits and queue, and
+ * re-creates the mutexes and condition variables. The counters start again
+ * from zero, so a child's figures are its own. */
+void gil_before_fork(gil *g);
+void gil_after_fork_parent(gil *g);
 void gil_after_fork_child(gil *g, gil_thread *self);
 
 /* Reads every counter without the GIL. */

@@ -73,12 +73,23 @@ static void child_after_fork(TState *ts) {
   multiprocessing_after_fork_child();
 }
 
+/* fork(2), after the streams are flushed (unflushed output would be
+ * written twice, once by each process) and with the threading module's
+ * and the GIL's locks held across it (threading_before_fork,
+ * gil_before_fork); the child releases them in child_after_fork. */
 static pid_t fork_flushed(TState *ts) {
-  /* unflushed output would be written twice, once by each process */
   fflush(stdout);
   fflush(stderr);
+  gil *g = ts->gil_thread ? ts->interp->gil : NULL;
+  threading_before_fork();
+  if (g) gil_before_fork(g);
   pid_t pid = fork();
-  if (pid < 0) vm_raise(ts, &OSError_Type, "[Errno %d] %s", errno, strerror(errno));
+  int err = errno;
+  if (pid != 0) {
+    if (g) gil_after_fork_parent(g);
+    threading_after_fork_parent();
+  }
+  if (pid < 0) vm_raise(ts, &OSError_Type, "[Errno %d] %s", err, strerror(err));
   return pid;
 }
 

@@ -859,8 +859,26 @@ int threading_join_all(TState *ts) {
   return multiprocessing_join_children(ts);
 }
 
+/* Around fork(2), as gil_before_fork does for the GIL's locks: the
+ * registry's and each running thread's mutex are held across it (the
+ * forking thread holds the GIL, so the registry stands still), so the
+ * child's copies are in a quiet state and its re-creation of them races
+ * with nothing. */
+void threading_before_fork(void) {
+  pthread_mutex_lock(&live_mu);
+  for (ThreadObj *t = registry; t; t = t->reg_next) pthread_mutex_lock(&t->mu);
+}
+
+static void fork_unlock(void) {
+  for (ThreadObj *t = registry; t; t = t->reg_next) pthread_mutex_unlock(&t->mu);
+  pthread_mutex_unlock(&live_mu);
+}
+
+void threading_after_fork_parent(void) { fork_unlock(); }
+
 void threading_after_fork_child(TState *ts) {
   ThreadObj *self = current;
+  fork_unlock();
   pthread_mutex_init(&live_mu, NULL);
   pthread_cond_init(&live_cv, NULL);
   live_nondaemon = 0;

@@ -27,6 +27,8 @@ bool threading_others_alive(void);
 /* In a child process right after fork(2), on the only thread there, which
  * holds the GIL: every other thread is marked stopped and forgotten, and
  * the calling thread becomes the child's main thread. */
+void threading_before_fork(void);
+void threading_after_fork_parent(void);
 void threading_after_fork_child(TState *ts);
 
 /* The multiprocessing half of threading_join_all (mod_multiprocessing.c). */
