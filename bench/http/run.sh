@@ -15,7 +15,8 @@
 # GILD_BENCH_BUILD (default: build-bench), GILD_BENCH_THREADS (default: the
 # config's), GILD_BENCH_VM=1 to run the real gild on config/gild.json (the
 # bundled Python handlers: all five endpoints) instead of gild-testd, plus the
-# harness's own knobs (WRK_DURATION, ...).
+# harness's own knobs (WRK_DURATION, ...). GILD_BENCH_PEERS: the peers to run beside gild
+# (default "nginx node"; the harness knows gunicorn puma node nginx-lua nginx).
 set -u -o pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,10 +60,11 @@ EOF
 [ -s "$CFG" ] || exit 1
 
 REPORT="$WORK/report.md"
-echo "peers harness: $PEERS_DIR/run.sh $* nginx node gild (report in $REPORT)" >&2
+read -r -a OTHERS <<< "${GILD_BENCH_PEERS:-nginx node}"
+echo "peers harness: $PEERS_DIR/run.sh $* ${OTHERS[*]} gild (report in $REPORT)" >&2
 PEER_NAME=gild PEER_LOCK="$LOCK" \
 PEER_CMD="exec '$BIN' --config '$CFG' --listen 127.0.0.1:\$PORT" \
-  "$PEERS_DIR/run.sh" "$@" nginx node gild | tee "$REPORT"
+  "$PEERS_DIR/run.sh" "$@" "${OTHERS[@]}" gild | tee "$REPORT"
 
 # /hello req/s of a peer from the summary table: "| gild | 51234 * † | ..."
 hello_rps() {
