@@ -54,7 +54,11 @@
  * whole function, a region has effects (its locals), so it never re-runs:
  * it stops exactly where the interpreter must go on, before any effect of
  * that instruction. The breaker is left to the interpreter, at the
- * back-edge, which may enter the region again right after.
+ * back-edge, which may enter the region again right after. A for loop's
+ * region starts with its FOR_ITER: over a range iterator (the interpreter's
+ * stack holds it, below the region's own) the next value is computed
+ * natively and the iterator's position written back at once; its
+ * exhaustion is handed to the interpreter's FOR_ITER, which pops it.
  *
  * The code lives in its own mmap'd pages, written, then made read+execute
  * (never both writable and executable). It is built at a function's first
@@ -69,6 +73,7 @@
 
 #include "objimpl.h"
 #include "opcodes.h"
+#include "seqiter.h"
 #include "vm_gil.h"
 
 #if defined(__x86_64__) && defined(__linux__)
@@ -227,6 +232,12 @@ static bool analyze_insn(Analysis *a, int pc) {
   const uint32_t *x = &co->code[pc + 1];
   int next = pc + 1 + opcode_extra_words[op];
   AState s = a->at[pc];
+  if (a->region && op == OP_FOR_ITER && pc == a->lo) {
+    /* a for loop's head: the range iterator sits below the region's own
+     * stack; the next int goes on top, exhaustion is the interpreter's */
+    if (!push(a, pc, &s, TY_INT)) return false;
+    return flow(a, pc, next, &s);
+  }
   if (a->region && (!region_compiles(op) || (op == OP_BINARY_OP || op == OP_INPLACE_OP ? !binop_native((int)arg) : false))) {
     a->at[pc].exit = true; /* the interpreter runs it */
     return true;
@@ -459,10 +470,18 @@ struct NativeCtx {
   TState *ts;                        /* 48 */
   FunctionObj *fn;                   /* 56: the function entered (its self-binding is rechecked) */
   int64_t *slots_top;                /* 64: a loop region's frame (its rbp) */
+  /* 72-96: a `for x in range(...)` region: its iterator's position, and
+   * the range (FOR_ITER at the region's head, see emit_for_range) */
+  int64_t *iter_pos;                 /* 72 */
+  int64_t range_start;               /* 80 */
+  int64_t range_step;                /* 88 */
+  int64_t range_len;                 /* 96 */
 };
 _Static_assert(offsetof(NativeCtx, budget) == 8 && offsetof(NativeCtx, result) == 16 &&
                    offsetof(NativeCtx, eb_interp) == 24 && offsetof(NativeCtx, eb_thread) == 32 &&
-                   offsetof(NativeCtx, breaker) == 40 && offsetof(NativeCtx, slots_top) == 64,
+                   offsetof(NativeCtx, breaker) == 40 && offsetof(NativeCtx, slots_top) == 64 &&
+                   offsetof(NativeCtx, iter_pos) == 72 && offsetof(NativeCtx, range_start) == 80 &&
+                   offsetof(NativeCtx, range_step) == 88 && offsetof(NativeCtx, range_len) == 96,
                "NativeCtx offsets are baked into the machine code");
 
 /* Why a run bailed out: the recursion budget is told apart, because the
@@ -492,6 +511,7 @@ typedef struct NativeLoop {
   size_t size;
   int (*entry)(NativeCtx *ctx);
   uint64_t touched; /* locals read or written: ints on entry, written back */
+  bool for_range;   /* headed by FOR_ITER: runs only over a range iterator */
   int nslots;
   ResumePoint *resume;
   int nresume;
@@ -895,6 +915,20 @@ static void emit_insn(Emitter *e, CodeObj *co, int pc, int d) {
     load(e, RAX, disp_stack(e, d - 1));
     emit_return(e);
     break;
+  case OP_FOR_ITER:
+    /* only at a loop region's head (analyze_insn): the next value of the
+     * range iterator below the region's stack, or, when it is exhausted,
+     * the interpreter's FOR_ITER (which pops it and leaves the loop) */
+    EMIT(e, 0x49, 0x8b, 0x4f, 0x48);       /* mov rcx, [r15+72]: &it->pos */
+    EMIT(e, 0x48, 0x8b, 0x01);             /* mov rax, [rcx] */
+    EMIT(e, 0x49, 0x3b, 0x47, 0x60);       /* cmp rax, [r15+96]: length */
+    stub_jump(e, CC_GE, pc);
+    EMIT(e, 0x48, 0x8d, 0x50, 0x01);       /* lea rdx, [rax+1] */
+    EMIT(e, 0x48, 0x89, 0x11);             /* mov [rcx], rdx */
+    EMIT(e, 0x49, 0x0f, 0xaf, 0x47, 0x58); /* imul rax, [r15+88]: step */
+    EMIT(e, 0x49, 0x03, 0x47, 0x50);       /* add rax, [r15+80]: start */
+    store(e, RAX, disp_stack(e, d));
+    break;
   case OP_CALL: {
     /* [self][arg0 .. argn-1]: the callee reads arg i at [rdi - 8i] */
     int n = (int)arg;
@@ -1080,6 +1114,7 @@ static bool compile_region(CodeObj *co, Analysis *a, NativeLoop *l) {
   memcpy(&entry, &l->mem, sizeof entry);
   l->entry = entry;
   l->touched = a->touched;
+  l->for_range = INSN_OP(co->code[a->lo]) == OP_FOR_ITER;
   l->nslots = co->nlocals + a->maxdepth;
   return true;
 }
@@ -1156,6 +1191,18 @@ int native_loop_run(TState *ts, CodeObj *co, Value *locals, int header, Value **
   }
   Interp *in = ts->interp;
   NativeCtx ctx = {.eb_interp = &in->eval_breaker, .eb_thread = &ts->pending, .ts = ts, .slots_top = top};
+  if (l->for_range) {
+    /* the for loop's iterator, on the interpreter's stack below the region */
+    Value itv = (*spp)[-1];
+    if (!v_is_type(itv, &IteratorType)) return -1;
+    SeqIterObj *it = (SeqIterObj *)itv.as.o;
+    if (it->kind != IT_RANGE || v_is_undef(it->seq)) return -1;
+    RangeObj *rg = (RangeObj *)it->seq.as.o;
+    ctx.iter_pos = &it->pos;
+    ctx.range_start = rg->start;
+    ctx.range_step = rg->step;
+    ctx.range_len = rg->length;
+  }
   int pc = l->entry(&ctx);
   /* the touched locals were ints: overwriting them releases nothing */
   for (uint64_t m = l->touched; m; m &= m - 1) {
@@ -1300,7 +1347,8 @@ void native_describe_loops(CodeObj *co, void *file) {
     a.why = why;
     a.whylen = sizeof why;
     if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi, ~(uint64_t)0))
-      fprintf(f, "%s %d-%d yes", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi);
+      fprintf(f, "%s %d-%d yes%s", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi,
+              INSN_OP(co->code[ls->loop[i].lo]) == OP_FOR_ITER ? " (over a range)" : "");
     else
       fprintf(f, "%s %d-%d no (%s)", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi, why);
     analysis_free(&a);

@@ -44,7 +44,7 @@ NATIVE_RE = re.compile(r"^  native: (yes|no \((.+)\))$")
 LOOP_RUNS_RE = re.compile(r"^gild: native: \d+ entered, \d+ done, \d+ bailed, (\d+) loop runs$")
 LOOPS_LINE_RE = re.compile(r"^  native loops: (.*)$")
 # one region of a `native loops:` line; a reason may itself hold ", " and parentheses
-LOOP_ENTRY_RE = re.compile(r"(\d+)-(\d+) (yes|no \((.+?)\))(?:, (?=\d+-\d+ )|$)")
+LOOP_ENTRY_RE = re.compile(r"(\d+)-(\d+) (yes(?: \(over a range\))?|no \((.+?)\))(?:, (?=\d+-\d+ )|$)")
 
 DIS_YES = ["fib", "countdown", "gcd", "bits", "flow"]
 DIS_NO = ["calls_print", "uses_float", "for_loop", "calls_other", "returns_bool",
@@ -361,7 +361,8 @@ def case_lang_tests(gild):
 
 
 def parse_loops(text):
-    """The regions of a `native loops:` line's text: [(lo, hi, 'yes' or 'no (...)')],
+    """The regions of a `native loops:` line's text: [(lo, hi, 'yes', 'yes (over a range)'
+    or 'no (...)')],
     None when it does not parse as a whole."""
     out = []
     pos = 0
@@ -393,8 +394,8 @@ def dis_blocks(out):
 LOOP_DIS = {
     "mixed_loop": ["yes"],       # a global list's append and a print: side exits
     "str_local_loop": ["yes"],   # compiled; its str local refuses entry at run time
-    "for_loop": ["no"],          # FOR_ITER heads the loop
-    "while_in_for": ["no", "yes"],
+    "for_loop": ["yes"],         # FOR_ITER heads it: native when it iterates a range
+    "while_in_for": ["yes", "yes"],
     "no_loop": None,
 }
 

@@ -28,7 +28,7 @@ def str_local_loop(n):
     return s
 
 
-# --- a for loop: never a region (`no (...)`) ---
+# --- a for loop: a region (`yes (over a range)`), native only when it iterates a range ---
 def for_loop(xs):
     t = 0
     for x in xs:
@@ -36,7 +36,7 @@ def for_loop(xs):
     return t
 
 
-# --- a for loop (no) around a while loop (yes) ---
+# --- a for loop around a while loop: two regions ---
 def while_in_for(xs):
     steps = 0
     for x in xs:
