@@ -493,6 +493,7 @@ typedef struct NativeCode {
   size_t size;
   void (*entry)(NativeCtx *ctx, const int64_t *args_last);
   int64_t max_depth; /* activations the C stack allows */
+  bool self_calls;   /* it calls itself: its global binding is checked */
 } NativeCode;
 
 /* A loop region's machine code: entry(ctx) runs it on the frame at
@@ -1035,6 +1036,7 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
   memcpy(&entry, &out->mem, sizeof entry);
   out->entry = entry;
   out->max_depth = NATIVE_STACK_BYTES / (frame + 16);
+  out->self_calls = a->self_calls;
   return true;
 }
 
@@ -1270,7 +1272,7 @@ static int native_breaker(NativeCtx *ctx) {
   if (eb & ~(uint32_t)EB_GIL_DROP_REQUEST) return 1;
   if (eb & EB_GIL_DROP_REQUEST) {
     vm_gil_eval_breaker(ts);
-    if (!self_binding_holds(ctx->fn)) return 1;
+    if (ctx->fn->code->native->self_calls && !self_binding_holds(ctx->fn)) return 1;
   }
   return atomic_load_explicit(&ts->pending, memory_order_relaxed) != 0;
 }
@@ -1293,7 +1295,7 @@ int native_call(TState *ts, FunctionObj *fn, const Value *args, int nargs, int d
     if (depth >= ts->native_deep_from) return 0;
     ts->native_deep_from = 0;
   }
-  if (!self_binding_holds(fn)) return 0;
+  if (nc->self_calls && !self_binding_holds(fn)) return 0;
   Interp *in = ts->interp;
   /* Activation k (the callee is 1) is at depth depth + k; the interpreter
    * makes it when depth + k - 1 < the limit. The body bails when its
