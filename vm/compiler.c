@@ -670,7 +670,20 @@ static bool all_constants(NodeList *l) {
   return true;
 }
 
+static void compile_expr_node(Compiler *c, Node *n);
+
+/* An expression's instructions carry the line it starts on, as CPython
+ * 3.11's locations do: an error inside a multi-line expression names the
+ * line of the failing operation (`(3\n % d)` raises on the line of `3`),
+ * not the statement's first line. */
 static void compile_expr(Compiler *c, Node *n) {
+  int line = c->u->line;
+  if (n->line > 0) c->u->line = n->line;
+  compile_expr_node(c, n);
+  c->u->line = line;
+}
+
+static void compile_expr_node(Compiler *c, Node *n) {
   if (c->failed) return;
   int slot;
   __int128 folded;
