@@ -222,16 +222,42 @@ static bool thread_alive(ThreadObj *t) {
 
 /* Waits for the thread to finish with the GIL released; t must be kept
  * alive by the caller. */
-static void thread_wait_done(TState *ts, ThreadObj *t, double timeout) {
+/* How often a join looks for Ctrl-C: a condition variable cannot be
+ * signalled from a signal handler, so the wait comes back this often. */
+#define JOIN_INTERRUPT_CHECK_S 0.1
+
+static double monotonic_s(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Waits until t has finished (timeout < 0: for as long as it takes). With
+ * `interruptible`, an async exception left for this thread (Ctrl-C under
+ * `gild run` sets one on the main thread) ends the wait and is raised, as
+ * CPython's join raises KeyboardInterrupt: -1. */
+static int thread_wait_done(TState *ts, ThreadObj *t, double timeout, bool interruptible) {
   pthread_mutex_lock(&t->mu);
   bool done = t->done;
   pthread_mutex_unlock(&t->mu);
-  if (done) return;
+  if (done) return 0;
+  double end = timeout >= 0 ? monotonic_s() + timeout : 0;
+  bool interrupted = false;
   vm_blocking_begin(ts);
   pthread_mutex_lock(&t->mu);
-  wait_flag(&t->mu, &t->cv, &t->done, true, timeout);
+  for (;;) {
+    double slice = timeout >= 0 ? end - monotonic_s() : JOIN_INTERRUPT_CHECK_S;
+    if (slice <= 0) break;
+    if (interruptible && slice > JOIN_INTERRUPT_CHECK_S) slice = JOIN_INTERRUPT_CHECK_S;
+    if (wait_flag(&t->mu, &t->cv, &t->done, true, interruptible ? slice : timeout)) break;
+    if (interruptible && (atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC)) {
+      interrupted = true;
+      break;
+    }
+  }
   pthread_mutex_unlock(&t->mu);
   vm_blocking_end(ts);
+  return interrupted ? vm_handle_eval_breaker(ts) : 0;
 }
 
 /* ---- the started thread ---------------------------------------------------------------- */
@@ -363,7 +389,7 @@ static int thread_join(TState *ts, Value self, const Value *args, int nargs, Obj
     return vm_raise(ts, &RuntimeError_Type, "cannot join thread before it is started");
   if (t == current_thread(ts)) return vm_raise(ts, &RuntimeError_Type, "cannot join current thread");
   if (module_timeout_arg(ts, a[0], &timeout) < 0) return -1;
-  thread_wait_done(ts, t, timeout);
+  if (thread_wait_done(ts, t, timeout, true) < 0) return -1;
   *out = v_none();
   return 0;
 }
@@ -847,7 +873,7 @@ int threading_join_all(TState *ts) {
    * and a finished thread never becomes alive again. Threads started
    * meanwhile by other threads are joined too, as in CPython. */
   while ((t = next_to_join())) {
-    thread_wait_done(ts, t, -1);
+    thread_wait_done(ts, t, -1, false);
     obj_decref(&t->ob);
   }
   /* ... and until the last of them has let go of the GIL for good */

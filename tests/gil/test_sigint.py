@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Ctrl-C under `gild run`, against python3: SIGINT raises KeyboardInterrupt in the main
 thread, wherever it is (an interpreted loop, a native loop region, a pure function run
-as machine code, a time.sleep), `try/except KeyboardInterrupt` and `finally` see it, and
+as machine code, a time.sleep, a Thread.join), `try/except KeyboardInterrupt` and `finally` see it, and
 an uncaught one prints the traceback's last line `KeyboardInterrupt` and dies of SIGINT.
 
     test_sigint.py GILD [--interpreter-only]
@@ -70,6 +70,20 @@ try:
     spin()
 finally:
     print("cleanup")
+""",
+    "join_caught": """
+import threading
+def spin():
+    n = 0
+    while True:
+        n += 1
+t = threading.Thread(target=spin, daemon=True)
+t.start()
+try:
+    print("ready", flush=True)
+    t.join()
+except KeyboardInterrupt:
+    print("interrupted while joining")
 """,
     "uncaught": """
 def spin():
