@@ -206,20 +206,12 @@ static bool local_read(Analysis *a, int pc, const AState *s, uint32_t slot) {
   return true;
 }
 
-/* What a loop region compiles; any other instruction (and a return, a
- * global, a call) is an exit to the interpreter at that instruction. */
-static bool region_compiles(int op) {
-  switch (op) {
-  case OP_NOP: case OP_POP_TOP: case OP_DUP_TOP: case OP_DUP_TOP_TWO: case OP_ROT_TWO:
-  case OP_ROT_THREE: case OP_ROT_FOUR: case OP_LOAD_CONST: case OP_LOAD_FAST: case OP_LOAD_FAST_FAST:
-  case OP_STORE_FAST: case OP_BINARY_OP: case OP_INPLACE_OP: case OP_UNARY_NEG: case OP_UNARY_POS:
-  case OP_UNARY_INVERT: case OP_UNARY_NOT: case OP_COMPARE_OP: case OP_JUMP: case OP_POP_JUMP_IF_FALSE:
-  case OP_POP_JUMP_IF_TRUE: case OP_JUMP_IF_FALSE_OR_POP: case OP_JUMP_IF_TRUE_OR_POP:
-  case OP_BINOP_FAST_INT: case OP_BINOP_FAST_CONST: case OP_INPLACE_FAST_INT: case OP_INPLACE_FAST_CONST:
-  case OP_JUMP_IF_FAST_INT: case OP_JUMP_IF_FAST_CONST: case OP_RETURN_IF_FAST_INT:
-    return true;
-  default: return false;
-  }
+/* What only a whole function compiles: its returns and its calls of
+ * itself. In a loop region they are exits to the interpreter, as is every
+ * instruction analyze_insn refuses there (see analysis_run). */
+static bool function_only(int op) {
+  return op == OP_LOAD_GLOBAL || op == OP_CALL || op == OP_RETURN_FAST || op == OP_RETURN_CONST ||
+         op == OP_RETURN_VALUE;
 }
 
 /* One instruction: checks it and flows its state to its successors. */
@@ -238,7 +230,7 @@ static bool analyze_insn(Analysis *a, int pc) {
     if (!push(a, pc, &s, TY_INT)) return false;
     return flow(a, pc, next, &s);
   }
-  if (a->region && (!region_compiles(op) || (op == OP_BINARY_OP || op == OP_INPLACE_OP ? !binop_native((int)arg) : false))) {
+  if (a->region && function_only(op)) {
     a->at[pc].exit = true; /* the interpreter runs it */
     return true;
   }
@@ -364,6 +356,34 @@ static bool analyze_insn(Analysis *a, int pc) {
   return flow(a, pc, next, &s);
 }
 
+/* The work list from `start`, entered with state `entry`, until every
+ * reachable instruction is analysed and its state settled. In a loop
+ * region an instruction refused before it flowed anywhere (a str constant,
+ * a bool stored, an operator not compiled) is the interpreter's: an exit;
+ * anywhere else, and where paths meet, a refusal refuses everything. */
+static bool analysis_run(Analysis *a, int start, const AState *entry) {
+  CodeObj *co = a->co;
+  if (co->nlocals > NATIVE_MAX_LOCALS) return refuse(a, -1, "too many locals");
+  a->at = calloc((size_t)co->ncode, sizeof(AState));
+  /* an instruction is on the work list at most once at a time */
+  a->work = malloc((size_t)co->ncode * sizeof(int));
+  if (!a->at || !a->work) return refuse(a, -1, "out of memory");
+  a->nwork = 0;
+  if (!flow(a, -1, start, entry)) return false;
+  while (a->nwork > 0) {
+    int pc = a->work[--a->nwork];
+    a->at[pc].queued = false;
+    int flows = a->nflows, maxdepth = a->maxdepth;
+    uint64_t touched = a->touched;
+    if (analyze_insn(a, pc)) continue;
+    if (!a->region || a->nflows != flows) return false;
+    a->at[pc].exit = true;
+    a->maxdepth = maxdepth;
+    a->touched = touched;
+  }
+  return true;
+}
+
 /* Runs the analysis; on success a->at[pc].seen marks the reachable
  * instructions and a->at[pc].depth their stack depth on entry. */
 static bool analyze(Analysis *a, CodeObj *co) {
@@ -373,22 +393,10 @@ static bool analyze(Analysis *a, CodeObj *co) {
     return refuse(a, -1, "not a function of positional parameters only (defaults, *args, cells)");
   if (co->nexc) return refuse(a, -1, "has try, with or an exception handler");
   if (co->argcount > NATIVE_MAX_ARGS) return refuse(a, -1, "too many parameters");
-  if (co->nlocals > NATIVE_MAX_LOCALS) return refuse(a, -1, "too many locals");
   if (co->ncode <= 0) return refuse(a, -1, "no code");
-  a->at = calloc((size_t)co->ncode, sizeof(AState));
-  /* an instruction is on the work list at most once at a time */
-  a->work = malloc((size_t)co->ncode * sizeof(int));
-  if (!a->at || !a->work) return refuse(a, -1, "out of memory");
   AState entry = {0};
   entry.assigned = co->argcount >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << co->argcount) - 1);
-  a->nwork = 0;
-  if (!flow(a, -1, 0, &entry)) return false;
-  while (a->nwork > 0) {
-    int pc = a->work[--a->nwork];
-    a->at[pc].queued = false;
-    if (!analyze_insn(a, pc)) return false;
-  }
-  return true;
+  return analysis_run(a, 0, &entry);
 }
 
 /* A loop region: the instructions from a back-edge's target `lo` to the
@@ -401,32 +409,12 @@ static bool analyze_region(Analysis *a, CodeObj *co, int lo, int hi, uint64_t in
   a->region = true;
   a->lo = lo;
   a->hi = hi;
-  if (co->nlocals > NATIVE_MAX_LOCALS) return refuse(a, -1, "too many locals");
-  a->at = calloc((size_t)co->ncode, sizeof(AState));
-  a->work = malloc((size_t)co->ncode * sizeof(int));
-  if (!a->at || !a->work) return refuse(a, -1, "out of memory");
   a->int_mask = int_mask;
   AState entry = {0};
   entry.assigned = int_mask;
-  a->nwork = 0;
-  if (!flow(a, -1, lo, &entry)) return false;
-  while (a->nwork > 0) {
-    int pc = a->work[--a->nwork];
-    a->at[pc].queued = false;
-    int flows = a->nflows, maxdepth = a->maxdepth;
-    uint64_t touched = a->touched;
-    if (!analyze_insn(a, pc)) {
-      /* An instruction refused before it flowed anywhere (a str constant,
-       * a bool stored) is the interpreter's: an exit. A refusal where
-       * paths meet refuses the region. */
-      if (a->nflows != flows) return false;
-      a->at[pc].exit = true;
-      a->maxdepth = maxdepth;
-      a->touched = touched;
-    }
-  }
-  /* a loop whose first instruction already leaves it (a for loop's
-   * FOR_ITER) has nothing to run natively */
+  if (!analysis_run(a, lo, &entry)) return false;
+  /* a loop whose first instruction is the interpreter's (it reads a local
+   * that is not an int, or a global) has nothing to run natively */
   return a->at[lo].exit ? refuse(a, lo, "the loop starts with an instruction not compiled") : true;
 }
 
@@ -471,7 +459,7 @@ struct NativeCtx {
   FunctionObj *fn;                   /* 56: the function entered (its self-binding is rechecked) */
   int64_t *slots_top;                /* 64: a loop region's frame (its rbp) */
   /* 72-96: a `for x in range(...)` region: its iterator's position, and
-   * the range (FOR_ITER at the region's head, see emit_for_range) */
+   * the range (FOR_ITER at the region's head, see emit_insn) */
   int64_t *iter_pos;                 /* 72 */
   int64_t range_start;               /* 80 */
   int64_t range_step;                /* 88 */
@@ -610,19 +598,11 @@ static void jcc_to(Emitter *e, int cc, size_t target) {
   emit_bytes(e, b, 2);
   rel32_to(e, target);
 }
-static void fixup(Emitter *e, int target_pc, bool stub);
+static void jump_pc(Emitter *e, int cc, int target_pc, bool stub);
 
 /* A jump (cc < 0) or conditional jump to the loop region's exit stub that
  * hands over to the interpreter at pc. */
-static void stub_jump(Emitter *e, int cc, int pc) {
-  if (cc < 0) {
-    EMIT(e, 0xe9);
-  } else {
-    uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc)};
-    emit_bytes(e, b, 2);
-  }
-  fixup(e, pc, true);
-}
+static void stub_jump(Emitter *e, int cc, int pc) { jump_pc(e, cc, pc, true); }
 
 /* Bail out when cc holds: a function returns up to the interpreter, which
  * runs the call again; a loop region hands the current instruction over. */
@@ -633,8 +613,15 @@ static void bail_if(Emitter *e, int cc) {
     jcc_to(e, cc, e->bail_at);
 }
 
-/* A jump to an instruction, patched once every instruction's offset is known. */
-static void fixup(Emitter *e, int target_pc, bool stub) {
+/* A jump (cc < 0) or conditional jump to the instruction target_pc (or, with
+ * `stub`, to its exit stub), patched once every offset is known. */
+static void jump_pc(Emitter *e, int cc, int target_pc, bool stub) {
+  if (cc < 0) {
+    EMIT(e, 0xe9);
+  } else {
+    uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc)};
+    emit_bytes(e, b, 2);
+  }
   if (e->nfix == e->capfix) {
     int cap = e->capfix ? e->capfix * 2 : 64;
     Fixup *nf = realloc(e->fix, (size_t)cap * sizeof(Fixup));
@@ -647,15 +634,6 @@ static void fixup(Emitter *e, int target_pc, bool stub) {
   }
   e->fix[e->nfix++] = (Fixup){e->len, target_pc, stub};
   emit_u32(e, 0);
-}
-static void jcc_pc(Emitter *e, int cc, int target_pc) {
-  uint8_t b[2] = {0x0f, (uint8_t)(0x80 | cc)};
-  emit_bytes(e, b, 2);
-  fixup(e, target_pc, false);
-}
-static void jmp_pc(Emitter *e, int target_pc) {
-  EMIT(e, 0xe9);
-  fixup(e, target_pc, false);
 }
 
 /* Condition codes (the low nibble of jcc/setcc). */
@@ -708,15 +686,12 @@ static void jump_when(Emitter *e, int pc, int cc, int target_pc) {
     return;
   }
   if (target_pc > pc) {
-    if (cc < 0)
-      jmp_pc(e, target_pc);
-    else
-      jcc_pc(e, cc, target_pc);
+    jump_pc(e, cc, target_pc, false);
     return;
   }
   size_t skip = skip_unless(e, cc);
   check_breaker(e);
-  jmp_pc(e, target_pc);
+  jump_pc(e, -1, target_pc, false);
   skip_end(e, skip);
 }
 
@@ -945,15 +920,49 @@ static void emit_insn(Emitter *e, CodeObj *co, int pc, int d) {
   }
 }
 
+/* Both entries from C (a function's, a loop region's) start alike: the
+ * callee-saved registers pushed, r15 = the NativeCtx (first argument), r12
+ * and r13 its two eval-breaker words; and they return alike. */
+static void emit_enter_from_c(Emitter *e) {
+  EMIT(e, 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57); /* push rbx rbp r12-r15 */
+  EMIT(e, 0x49, 0x89, 0xff);       /* mov r15, rdi */
+  EMIT(e, 0x4d, 0x8b, 0x67, 0x18); /* mov r12, [r15+24] */
+  EMIT(e, 0x4d, 0x8b, 0x6f, 0x20); /* mov r13, [r15+32] */
+}
+static void emit_return_to_c(Emitter *e) {
+  EMIT(e, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3); /* pop r15-r12 rbp rbx; ret */
+}
+
+/* The instructions from lo to hi, each at its e->pc_at; in a loop region
+ * an exit is a jump to its stub. */
+static void emit_body(Emitter *e, CodeObj *co, const Analysis *a, int lo, int hi) {
+  for (int pc = lo; pc <= hi;) {
+    int op = (int)INSN_OP(co->code[pc]);
+    e->pc_at[pc] = e->len;
+    e->cur_pc = pc;
+    if (a->at[pc].seen && a->at[pc].exit)
+      stub_jump(e, -1, pc);
+    else if (a->at[pc].seen)
+      emit_insn(e, co, pc, a->at[pc].depth);
+    pc += 1 + opcode_extra_words[op];
+  }
+}
+
+/* Points every jump at its instruction, or at its exit stub (stub_at[pc],
+ * loop regions only). */
+static void patch_jumps(Emitter *e, const size_t *stub_at) {
+  for (int i = 0; i < e->nfix; i++) {
+    const Fixup *f = &e->fix[i];
+    patch_rel32(e, f->at, f->stub ? stub_at[f->target_pc] : e->pc_at[f->target_pc]);
+  }
+}
+
 /* The entry from C: entry(ctx, args_last) saves the callee-saved
  * registers, loads the run's registers, calls the body and stores its
  * result in ctx->result. */
 static void emit_entry(Emitter *e) {
-  EMIT(e, 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57); /* push rbx rbp r12-r15 */
-  EMIT(e, 0x49, 0x89, 0xff);       /* mov r15, rdi */
+  emit_enter_from_c(e);
   EMIT(e, 0x4d, 0x8b, 0x77, 0x08); /* mov r14, [r15+8] */
-  EMIT(e, 0x4d, 0x8b, 0x67, 0x18); /* mov r12, [r15+24] */
-  EMIT(e, 0x4d, 0x8b, 0x6f, 0x20); /* mov r13, [r15+32] */
   EMIT(e, 0x48, 0x89, 0xf7);       /* mov rdi, rsi */
   EMIT(e, 0x48, 0x83, 0xec, 0x08); /* sub rsp, 8: the body's frames 16-byte aligned */
   EMIT(e, 0xe8);                   /* call body (patched: the body follows the bail code) */
@@ -997,7 +1006,7 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
   emit_u32(&e, 0);
   EMIT(&e, 0x48, 0x83, 0xc4, 0x08); /* add rsp, 8 */
   EMIT(&e, 0x49, 0x89, 0x47, 0x10); /* mov [r15+16], rax */
-  EMIT(&e, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3); /* pop r15-r12 rbp rbx; ret */
+  emit_return_to_c(&e);
   /* bail: flag it, leave this activation; each caller's check unwinds */
   e.bail_at = e.len;
   EMIT(&e, 0x41, 0xc7, 0x07, BAIL_OTHER, 0x00, 0x00, 0x00); /* mov dword [r15], BAIL_OTHER */
@@ -1023,13 +1032,8 @@ static bool compile(CodeObj *co, Analysis *a, NativeCode *out) {
     store(&e, RAX, disp_local(i));
   }
   check_breaker(&e); /* after the arguments: rdi is free */
-  for (int pc = 0; pc < co->ncode;) {
-    int op = (int)INSN_OP(co->code[pc]);
-    e.pc_at[pc] = e.len;
-    if (a->at[pc].seen) emit_insn(&e, co, pc, a->at[pc].depth);
-    pc += 1 + opcode_extra_words[op];
-  }
-  for (int i = 0; i < e.nfix; i++) patch_rel32(&e, e.fix[i].at, e.pc_at[e.fix[i].target_pc]);
+  emit_body(&e, co, a, 0, co->ncode - 1);
+  patch_jumps(&e, NULL);
   if (!install(&e, &out->mem, &out->size)) return false;
   /* data pointer to function pointer: POSIX guarantees this works (dlsym) */
   void (*entry)(NativeCtx *, const int64_t *);
@@ -1065,8 +1069,7 @@ static bool emit_stubs(Emitter *e, Analysis *a, size_t epilogue, NativeLoop *l) 
     EMIT(e, 0xe9); /* jmp epilogue */
     rel32_to(e, epilogue);
   }
-  for (int i = 0; i < e->nfix; i++)
-    patch_rel32(e, e->fix[i].at, e->fix[i].stub ? stub_at[e->fix[i].target_pc] : e->pc_at[e->fix[i].target_pc]);
+  patch_jumps(e, stub_at);
   free(stub_at);
   return true;
 }
@@ -1083,24 +1086,12 @@ static bool compile_region(CodeObj *co, Analysis *a, NativeLoop *l) {
   e.hi = a->hi;
   e.pc_at = calloc((size_t)co->ncode, sizeof(size_t));
   if (!e.pc_at) return false;
-  EMIT(&e, 0x53, 0x55, 0x41, 0x54, 0x41, 0x55, 0x41, 0x56, 0x41, 0x57); /* push rbx rbp r12-r15 */
-  EMIT(&e, 0x49, 0x89, 0xff);       /* mov r15, rdi */
-  EMIT(&e, 0x4d, 0x8b, 0x67, 0x18); /* mov r12, [r15+24] */
-  EMIT(&e, 0x4d, 0x8b, 0x6f, 0x20); /* mov r13, [r15+32] */
+  emit_enter_from_c(&e);
   EMIT(&e, 0x49, 0x8b, 0x6f, 0x40); /* mov rbp, [r15+64] */
-  jmp_pc(&e, a->lo);
+  jump_pc(&e, -1, a->lo, false);
   size_t epilogue = e.len;
-  EMIT(&e, 0x41, 0x5f, 0x41, 0x5e, 0x41, 0x5d, 0x41, 0x5c, 0x5d, 0x5b, 0xc3); /* pop r15-r12 rbp rbx; ret */
-  for (int pc = a->lo; pc <= a->hi;) {
-    int op = (int)INSN_OP(co->code[pc]);
-    e.pc_at[pc] = e.len;
-    e.cur_pc = pc;
-    if (a->at[pc].seen && a->at[pc].exit)
-      stub_jump(&e, -1, pc);
-    else if (a->at[pc].seen)
-      emit_insn(&e, co, pc, a->at[pc].depth);
-    pc += 1 + opcode_extra_words[op];
-  }
+  emit_return_to_c(&e);
+  emit_body(&e, co, a, a->lo, a->hi);
   /* the last instruction falling through leaves the loop */
   if (a->hi + 1 < co->ncode && a->at[a->hi + 1].seen) stub_jump(&e, -1, a->hi + 1);
   bool stubs = emit_stubs(&e, a, epilogue, l);
@@ -1116,7 +1107,6 @@ static bool compile_region(CodeObj *co, Analysis *a, NativeLoop *l) {
   memcpy(&entry, &l->mem, sizeof entry);
   l->entry = entry;
   l->touched = a->touched;
-  l->for_range = INSN_OP(co->code[a->lo]) == OP_FOR_ITER;
   l->nslots = co->nlocals + a->maxdepth;
   return true;
 }
@@ -1146,6 +1136,7 @@ static struct NativeLoops *find_loops(CodeObj *co) {
       ls = nl;
       memset(&ls->loop[n], 0, sizeof(NativeLoop));
       ls->loop[n].lo = target;
+      ls->loop[n].for_range = INSN_OP(co->code[target]) == OP_FOR_ITER;
       n++;
     }
     if (end > ls->loop[i].hi) ls->loop[i].hi = end;
@@ -1267,14 +1258,14 @@ static bool self_binding_holds(FunctionObj *fn) {
 static int native_breaker(NativeCtx *ctx) {
   TState *ts = ctx->ts;
   Interp *in = ts->interp;
-  if (atomic_load_explicit(&ts->pending, memory_order_relaxed) != 0) return 1;
+  if (vm_async_exc_pending(ts)) return 1;
   uint32_t eb = atomic_load_explicit(&in->eval_breaker, memory_order_relaxed);
   if (eb & ~(uint32_t)EB_GIL_DROP_REQUEST) return 1;
   if (eb & EB_GIL_DROP_REQUEST) {
     vm_gil_eval_breaker(ts);
     if (ctx->fn->code->native->self_calls && !self_binding_holds(ctx->fn)) return 1;
   }
-  return atomic_load_explicit(&ts->pending, memory_order_relaxed) != 0;
+  return vm_async_exc_pending(ts);
 }
 
 int native_call(TState *ts, FunctionObj *fn, const Value *args, int nargs, int depth, int64_t *out) {
@@ -1350,7 +1341,7 @@ void native_describe_loops(CodeObj *co, void *file) {
     a.whylen = sizeof why;
     if (analyze_region(&a, co, ls->loop[i].lo, ls->loop[i].hi, ~(uint64_t)0))
       fprintf(f, "%s %d-%d yes%s", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi,
-              INSN_OP(co->code[ls->loop[i].lo]) == OP_FOR_ITER ? " (over a range)" : "");
+              ls->loop[i].for_range ? " (over a range)" : "");
     else
       fprintf(f, "%s %d-%d no (%s)", i ? "," : "", ls->loop[i].lo, ls->loop[i].hi, why);
     analysis_free(&a);
