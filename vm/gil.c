@@ -498,6 +498,12 @@ static void add_thread_stats(gil_totals *o, const gil_thread *t) {
   o->hold_hist_sum_ns += atomic_load_explicit(&s->hold_hist.sum_ns, RELAXED);
 }
 
+/* Until every signal counted in `signalling` (unlock_and_signal) has
+ * landed; the caller has had g->mutex since the last one was counted. */
+static void wait_signals_landed(gil *g) {
+  while (atomic_load(&g->signalling) > 0) sched_yield();
+}
+
 void gil_thread_fini(gil *g, gil_thread *t) {
   if (atomic_load_explicit(&g->tracing, RELAXED)) trace_state(g, t, GIL_STATE_EXIT, gil_now_ns());
   pthread_mutex_lock(&g->reg_mutex);
@@ -514,7 +520,7 @@ void gil_thread_fini(gil *g, gil_thread *t) {
    * had the mutex, wait for those signals to land. Thread exit only. */
   pthread_mutex_lock(&g->mutex);
   pthread_mutex_unlock(&g->mutex);
-  while (atomic_load(&g->signalling) > 0) sched_yield();
+  wait_signals_landed(g);
   pthread_cond_destroy(&t->cond);
 }
 
@@ -931,7 +937,7 @@ void gil_before_fork(gil *g) {
   pthread_mutex_lock(&g->reg_mutex);
   pthread_mutex_lock(&g->mutex);
   pthread_mutex_lock(&g->switch_mutex);
-  while (atomic_load(&g->signalling) > 0) sched_yield();
+  wait_signals_landed(g);
 }
 
 static void gil_fork_unlock(gil *g) {

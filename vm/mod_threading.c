@@ -220,8 +220,6 @@ static bool thread_alive(ThreadObj *t) {
   return alive;
 }
 
-/* Waits for the thread to finish with the GIL released; t must be kept
- * alive by the caller. */
 /* How often a join looks for Ctrl-C: a condition variable cannot be
  * signalled from a signal handler, so the wait comes back this often. */
 #define JOIN_INTERRUPT_CHECK_S 0.1
@@ -232,7 +230,8 @@ static double monotonic_s(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-/* Waits until t has finished (timeout < 0: for as long as it takes). With
+/* Waits until t has finished (timeout < 0: for as long as it takes), with
+ * the GIL released; t must be kept alive by the caller. With
  * `interruptible`, an async exception left for this thread (Ctrl-C under
  * `gild run` sets one on the main thread) ends the wait and is raised, as
  * CPython's join raises KeyboardInterrupt: -1. */
@@ -241,18 +240,21 @@ static int thread_wait_done(TState *ts, ThreadObj *t, double timeout, bool inter
   bool done = t->done;
   pthread_mutex_unlock(&t->mu);
   if (done) return 0;
-  double end = timeout >= 0 ? monotonic_s() + timeout : 0;
   bool interrupted = false;
   vm_blocking_begin(ts);
   pthread_mutex_lock(&t->mu);
-  for (;;) {
-    double slice = timeout >= 0 ? end - monotonic_s() : JOIN_INTERRUPT_CHECK_S;
-    if (slice <= 0) break;
-    if (interruptible && slice > JOIN_INTERRUPT_CHECK_S) slice = JOIN_INTERRUPT_CHECK_S;
-    if (wait_flag(&t->mu, &t->cv, &t->done, true, interruptible ? slice : timeout)) break;
-    if (interruptible && (atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC)) {
-      interrupted = true;
-      break;
+  if (!interruptible) {
+    wait_flag(&t->mu, &t->cv, &t->done, true, timeout);
+  } else {
+    double end = timeout >= 0 ? monotonic_s() + timeout : 0;
+    for (;;) {
+      double slice = JOIN_INTERRUPT_CHECK_S;
+      if (timeout >= 0 && end - monotonic_s() < slice) slice = end - monotonic_s();
+      if (slice <= 0 || wait_flag(&t->mu, &t->cv, &t->done, true, slice)) break;
+      if (vm_async_exc_pending(ts)) {
+        interrupted = true;
+        break;
+      }
     }
   }
   pthread_mutex_unlock(&t->mu);

@@ -30,7 +30,7 @@ static void sleep_blocking(TState *ts, double secs) {
   req.tv_nsec = (long)((secs - (double)req.tv_sec) * 1e9);
   if (req.tv_nsec >= 1000000000) req.tv_nsec = 999999999;
   while (nanosleep(&req, &rem) != 0 && errno == EINTR) {
-    if (atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC) return;
+    if (vm_async_exc_pending(ts)) return;
     req = rem;
   }
 }
@@ -83,9 +83,7 @@ static int time_sleep(TState *ts, Value self, const Value *args, int nargs, Obj 
     sleep_blocking(ts, secs);
     vm_blocking_end(ts);
     /* KeyboardInterrupt is raised by the sleep itself, as in CPython */
-    if ((atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC) &&
-        vm_handle_eval_breaker(ts) < 0)
-      return -1;
+    if (vm_async_exc_pending(ts) && vm_handle_eval_breaker(ts) < 0) return -1;
   }
   *out = v_none();
   return 0;

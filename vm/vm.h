@@ -92,6 +92,12 @@ void vm_format_exception(TState *ts, FILE *out);
 
 /* Called when the eval breaker is set; returns -1 if an exception was
  * raised (async exception, KeyboardInterrupt). */
+/* An async exception (a handler timeout, Ctrl-C under `gild run`) is left
+ * for ts; an atomic read, allowed without the GIL (blocking calls end
+ * early on it). */
+static inline bool vm_async_exc_pending(TState *ts) {
+  return (atomic_load_explicit(&ts->pending, memory_order_relaxed) & EB_ASYNC_EXC) != 0;
+}
 int vm_handle_eval_breaker(TState *ts);
 
 /* Python frames on ts's call chain (what the recursion limit bounds). */
