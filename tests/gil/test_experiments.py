@@ -27,11 +27,12 @@ gild reports on stderr at exit (one JSON line, see `gild run --gil-stats`):
   * switchinterval.py prints 0.005 under both.
 Every run is bounded by a timeout; nothing here sleeps to synchronise.
 """
-import json
 import os
 import re
 import subprocess
 import sys
+
+from gilstats import count_for, gil_stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # gild's count is sized so each experiment holds the GIL for about WORK_S seconds;
@@ -65,19 +66,6 @@ def run(argv):
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
-def gil_stats(stderr):
-    """The --gil-stats line: the last stderr line that is a JSON object with gil_switches."""
-    for line in reversed(stderr.splitlines()):
-        if line.startswith("{"):
-            try:
-                d = json.loads(line)
-            except ValueError:
-                continue
-            if "gil_switches" in d:
-                return d
-    return None
-
-
 def run_gild(gild, script, count):
     rc, out, err = run([gild, "run", "--gil-stats", script, str(count)])
     print("gild %s: %s %s" % (script, out.strip(), (gil_stats(err) or err.strip())))
@@ -101,10 +89,7 @@ def run_gild(gild, script, count):
 def calibrate(gild):
     """A count that keeps gild's countdown busy for about WORK_S seconds."""
     st = run_gild(gild, "countdown_1thread.py", CALIBRATE_COUNT)
-    held = st.get("gil_held_s") or 0
-    if held <= 0:
-        return CALIBRATE_COUNT * 10
-    return int(min(MAX_COUNT, max(CALIBRATE_COUNT, CALIBRATE_COUNT * WORK_S / held)))
+    return count_for(st, CALIBRATE_COUNT, WORK_S, MAX_COUNT)
 
 
 def test_gild(gild):

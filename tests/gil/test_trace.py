@@ -24,6 +24,8 @@ import subprocess
 import sys
 import tempfile
 
+from gilstats import count_for, gil_stats
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CALIBRATE_COUNT = 4000000
 WORK_S = 0.15  # of GIL time: dozens of switch intervals
@@ -40,28 +42,12 @@ def check(cond, what):
         print("FAIL", what)
 
 
-def gil_stats(stderr):
-    for line in reversed(stderr.splitlines()):
-        if line.startswith("{"):
-            try:
-                d = json.loads(line)
-            except ValueError:
-                continue
-            if "gil_held_s" in d:
-                return d
-    return None
-
-
 def calibrate(gild):
     """The count that keeps the countdown on the GIL for about WORK_S seconds."""
     p = subprocess.run([gild, "run", "--gil-stats", "countdown_1thread.py", str(CALIBRATE_COUNT)],
                        cwd=HERE, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=TIMEOUT)
-    stats = gil_stats(p.stderr.decode()) or {}
-    held = stats.get("gil_held_s") or 0
-    if held <= 0:
-        return CALIBRATE_COUNT * 10
-    return int(min(MAX_COUNT, max(CALIBRATE_COUNT, CALIBRATE_COUNT * WORK_S / held)))
+    return count_for(gil_stats(p.stderr.decode()), CALIBRATE_COUNT, WORK_S, MAX_COUNT)
 
 
 def main():
